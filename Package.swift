@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Data flows one way: bytes → records → findings → tallies → report → documents.
+//   ImpactIngest  bytes → records (byte sources, gzip, encodings, CSV)
+//   ImpactJSON    bytes → records (JSON, JSON Lines)
+//   ImpactDetect  values → findings (validators, lexicons, header synonyms)
+//   ImpactCore    records + findings → tallies → report (classification, subjects, assessment)
+//   ImpactSynth   synthetic leaks with ground truth
+//   ImpactCLI     one file per subcommand; exit codes
+let package = Package(
+    name: "impact",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "impact", targets: ["impact"]),
+        .library(name: "ImpactCore", targets: ["ImpactCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "ImpactIngest", dependencies: ["CZlib"]),
+        .target(name: "ImpactJSON", dependencies: ["ImpactIngest"]),
+        .target(name: "ImpactDetect", resources: [.copy("Resources")]),
+        .target(name: "ImpactCore", dependencies: ["ImpactIngest", "ImpactJSON", "ImpactDetect"]),
+        .target(name: "ImpactSynth", dependencies: ["CZlib"]),
+        .target(name: "ImpactCLI", dependencies: [
+            "ImpactCore", "ImpactSynth",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "impact", dependencies: ["ImpactCLI"]),
+        .testTarget(name: "ImpactIngestTests", dependencies: ["ImpactIngest"]),
+        .testTarget(name: "ImpactJSONTests", dependencies: ["ImpactJSON"]),
+        .testTarget(name: "ImpactDetectTests", dependencies: ["ImpactDetect"]),
+        .testTarget(name: "ImpactCoreTests", dependencies: ["ImpactCore", "ImpactCLI"]),
+        .testTarget(name: "ImpactSynthTests", dependencies: ["ImpactSynth"]),
+    ]
+)

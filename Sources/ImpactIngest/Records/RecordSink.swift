@@ -1,0 +1,160 @@
+/// Receives what a reader finds, in input order: field declarations, records, rejections and
+/// warnings. The same reader feeds counting, sampling and tests (see `ripgrep`'s sink).
+///
+/// Contract:
+/// - `declareField` is called once per field id, before the first record using that id
+///   (CSV: every header column at the start, overflow columns of ragged rows when first met;
+///   JSON: each path when first met).
+/// - Every record the input holds ends in exactly one `consume` or one `reject`:
+///   records read = records consumed + records rejected.
+/// - `warn` reports an anomaly in a record that was still consumed (ragged row, NUL byte).
+/// - Nothing passed here may be logged raw: rejections and warnings carry a kind and a position.
+public protocol RecordSink: AnyObject {
+    func declareField(_ id: Int, name: String)
+    func consume(_ record: RecordBuffer) throws
+    func reject(_ rejection: RecordRejection)
+    func warn(_ warning: InputWarning)
+}
+
+/// A record that could not be analysed: its 1-based line and why. Never the data.
+public struct RecordRejection: Sendable, Equatable, Codable {
+    public enum Reason: String, Sendable, Codable {
+        /// A JSON Lines line that is not a valid JSON value.
+        case malformedJSON = "malformed_json"
+        /// A JSON value that is not an object where a record object was expected.
+        case notAnObject = "not_an_object"
+        /// The record exceeds ``IngestLimits/maxRecordBytes`` or ``IngestLimits/maxFieldBytes``.
+        case recordTooLarge = "record_too_large"
+        /// Nesting deeper than ``IngestLimits/maxNestingDepth``.
+        case nestingTooDeep = "nesting_too_deep"
+        /// More fields than ``IngestLimits/maxFields``.
+        case tooManyFields = "too_many_fields"
+    }
+    public var line: Int
+    public var reason: Reason
+    /// A short description with no value from the leak in it (e.g. "invalid escape at column 41").
+    public var detail: String
+
+    public init(line: Int, reason: Reason, detail: String = "") {
+        self.line = line
+        self.reason = reason
+        self.detail = detail
+    }
+}
+
+/// An anomaly in a record that was still analysed.
+public struct InputWarning: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        /// A CSV row with more or fewer fields than the header; extra values go to overflow fields.
+        case raggedRow = "ragged_row"
+        /// NUL bytes (0x00) in a field: removed from the value.
+        case nulBytes = "nul_bytes"
+        /// Bytes that are not valid in the detected encoding: replaced by U+FFFD.
+        case invalidEncoding = "invalid_encoding"
+        /// A quoted field not closed before the end of input.
+        case unterminatedQuote = "unterminated_quote"
+    }
+    public var line: Int
+    public var kind: Kind
+    /// Counts only (e.g. "5 fields, header has 3"), never data.
+    public var detail: String
+
+    public init(line: Int, kind: Kind, detail: String = "") {
+        self.line = line
+        self.kind = kind
+        self.detail = detail
+    }
+}
+
+/// Resource limits of the readers. Exceeding one rejects the record (or, where the stream
+/// cannot resynchronise, stops with an ``IngestError``); memory stays bounded.
+public struct IngestLimits: Sendable, Equatable {
+    /// Largest single value kept, in bytes (UTF-8). Default 16 MiB.
+    public var maxFieldBytes: Int = 16 << 20
+    /// Largest record kept, in bytes (UTF-8). Default 32 MiB.
+    public var maxRecordBytes: Int = 32 << 20
+    /// Deepest JSON nesting accepted (objects + arrays). Default 512.
+    public var maxNestingDepth: Int = 512
+    /// Most fields (CSV columns, or values in one JSON record). Default 16,384.
+    public var maxFields: Int = 16_384
+
+    public init() {}
+}
+
+/// How one input was read: what the report's `inputs[]` shows.
+public struct InputDescription: Sendable, Equatable, Codable {
+    public var path: String
+    /// `csv`, `json` or `jsonl`.
+    public var format: String
+    /// `gzip` or nil.
+    public var compression: String?
+    /// `utf-8`, `windows-1252`, `utf-16le`, `utf-16be`.
+    public var encoding: String
+    /// Whether a byte-order mark was found and stripped.
+    public var bom: Bool
+    /// CSV only: the delimiter as text (`,`, `;`, `\t`, `|`).
+    public var delimiter: String?
+    /// CSV only: whether the first row was taken as a header.
+    public var header: Bool
+    /// JSON only: where the records were found (`$` top-level array, `$.data[]`, or `lines`).
+    public var recordPath: String?
+    /// Records read (consumed + rejected).
+    public var records: Int
+    /// Records rejected.
+    public var rejectedRecords: Int
+    /// Physical lines of the decoded text.
+    public var lines: Int
+    /// Size of the input in bytes, as stored (compressed size for gzip).
+    public var bytes: Int
+
+    public init(path: String, format: String, compression: String? = nil, encoding: String = "utf-8",
+                bom: Bool = false, delimiter: String? = nil, header: Bool = false, recordPath: String? = nil,
+                records: Int = 0, rejectedRecords: Int = 0, lines: Int = 0, bytes: Int = 0) {
+        self.path = path; self.format = format; self.compression = compression; self.encoding = encoding
+        self.bom = bom; self.delimiter = delimiter; self.header = header; self.recordPath = recordPath
+        self.records = records; self.rejectedRecords = rejectedRecords; self.lines = lines; self.bytes = bytes
+    }
+}
+
+/// A failure that stops reading an input: a kind and a position, never the data
+/// (see rust-csv's `src/error.rs`).
+public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case io                     // cannot open or read
+        case notFound = "not_found"
+        case isDirectory = "is_directory"
+        case truncatedGzip = "truncated_gzip"
+        case corruptGzip = "corrupt_gzip"           // bad header, bad deflate data, CRC or size mismatch
+        case unsupportedEncoding = "unsupported_encoding"
+        case malformedJSON = "malformed_json"       // a JSON document (not JSON Lines) that cannot be resynchronised
+        case truncatedJSON = "truncated_json"
+        case nestingTooDeep = "nesting_too_deep"
+        case recordTooLarge = "record_too_large"
+        case tooManyFields = "too_many_fields"
+        case binaryInput = "binary_input"           // not text (NUL-dominated, no structure)
+    }
+    public var kind: Kind
+    public var path: String
+    /// 1-based line, when known.
+    public var line: Int?
+    /// 0-based byte offset in the decoded (or decompressed) stream, when known.
+    public var byteOffset: Int?
+    /// What went wrong, with no value from the leak in it.
+    public var message: String
+    /// Records read before the failure (the partial count, labelled as such by callers).
+    public var recordsBeforeFailure: Int
+
+    public init(_ kind: Kind, path: String, line: Int? = nil, byteOffset: Int? = nil, message: String,
+                recordsBeforeFailure: Int = 0) {
+        self.kind = kind; self.path = path; self.line = line; self.byteOffset = byteOffset
+        self.message = message; self.recordsBeforeFailure = recordsBeforeFailure
+    }
+
+    /// `path:line: message` (or `path: byte N: message`).
+    public var description: String {
+        var s = path
+        if let line { s += ":\(line)" }
+        if let byteOffset { s += line == nil ? ": byte \(byteOffset)" : " (byte \(byteOffset))" }
+        return s + ": " + message
+    }
+}

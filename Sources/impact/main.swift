@@ -1,0 +1,2 @@
+import ImpactCLI
+ImpactCommand.main()

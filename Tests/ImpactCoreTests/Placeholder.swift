@@ -1,0 +1,3 @@
+import Testing
+@testable import ImpactCore
+@Test func moduleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,3 @@
+import Testing
+@testable import ImpactDetect
+@Test func moduleLinks() { #expect(Bool(true)) }

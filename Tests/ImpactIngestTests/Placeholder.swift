@@ -1,0 +1,3 @@
+import Testing
+@testable import ImpactIngest
+@Test func moduleLinks() { #expect(Bool(true)) }

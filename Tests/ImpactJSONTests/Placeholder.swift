@@ -1,0 +1,3 @@
+import Testing
+@testable import ImpactJSON
+@Test func moduleLinks() { #expect(Bool(true)) }

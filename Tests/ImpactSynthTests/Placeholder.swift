@@ -1,0 +1,3 @@
+import Testing
+@testable import ImpactSynth
+@Test func moduleLinks() { #expect(Bool(true)) }
