@@ -1,3 +1,0 @@
-import Testing
-@testable import ImpactJSON
-@Test func moduleLinks() { #expect(Bool(true)) }
