@@ -14,9 +14,11 @@ import ImpactIngest
 ///   only with `null` or `{}` gets no field id);
 /// - a key met twice in one object gives two values of the same field.
 ///
-/// The tokenizer writes value bytes straight into ``record``'s `bytes` (no copy); bytes past
-/// ``kept`` belong to the token being read and are dropped for keys and skipped tokens.
-final class JSONRecordAssembler {
+/// The tokenizer writes value bytes straight into ``bytes`` (no copy); bytes past ``kept``
+/// belong to the token being read and are dropped for keys and skipped tokens. The assembler is
+/// a value type kept in the reader's local state, so the hot loop pays no dynamic exclusivity
+/// checks; its arrays are swapped into a ``RecordBuffer`` only to hand the record to the sink.
+struct JSONRecordAssembler {
     enum Step {
         case more
         /// The record object closed.
@@ -35,10 +37,16 @@ final class JSONRecordAssembler {
         var member: Int32
     }
 
-    let record = RecordBuffer()
+    /// The record's values, then the bytes of the token being read (the tokenizer's output).
+    var bytes: [UInt8] = []
+    private var fieldIDs: [Int32] = []
+    private var starts: [Int32] = []
+    private var ends: [Int32] = []
+    /// 1-based line of the record's `{`.
+    private(set) var line = 0
     private(set) var paths = JSONFieldPaths()
     private var frames: [Frame] = []
-    /// Length of `record.bytes` that holds values of the record.
+    /// Length of `bytes` that holds values of the record.
     private(set) var kept = 0
     let maxRecordBytes: Int
     let maxFields: Int
@@ -46,8 +54,15 @@ final class JSONRecordAssembler {
     init(limits: IngestLimits) {
         maxRecordBytes = limits.maxRecordBytes
         maxFields = limits.maxFields
+        bytes.reserveCapacity(4096)
+        fieldIDs.reserveCapacity(64)
+        starts.reserveCapacity(64)
+        ends.reserveCapacity(64)
         frames.reserveCapacity(32)
     }
+
+    /// Number of values in the open record.
+    var count: Int { fieldIDs.count }
 
     /// Whether a record object is open.
     var isOpen: Bool { !frames.isEmpty }
@@ -56,34 +71,33 @@ final class JSONRecordAssembler {
     var currentMember: Int32 { frames.last.map { $0.isArray ? -1 : $0.member } ?? -1 }
 
     /// Opens a record whose `{` the caller has just read on `line`.
-    func begin(line: Int) {
-        record.reset()
-        record.line = line
-        kept = 0
+    mutating func begin(line: Int) {
+        clearValues()
+        self.line = line
         frames.removeAll(keepingCapacity: true)
         frames.append(Frame(node: JSONFieldPaths.root, isArray: false, member: -1))
     }
 
-    /// Takes the next token of the open record.
+    /// Takes the next token of the open record, read by `tokenizer` from `input`.
     @inline(__always)
-    func take(_ token: JSONToken) -> Step {
+    mutating func take(_ token: JSONToken, from tokenizer: JSONTokenizer, input: UnsafeRawBufferPointer) -> Step {
         switch token {
         case .key:
-            let top = frames.count &- 1
-            let node = record.bytes.withUnsafeBytes { all in
-                paths.member(of: frames[top].node, after: frames[top].member,
-                             key: UnsafeRawBufferPointer(rebasing: all[kept...]))
+            if let range = tokenizer.keyRangeInInput {
+                takeKey(UnsafeRawBufferPointer(rebasing: input[range]))
+            } else {
+                let copy = bytes
+                copy.withUnsafeBytes { all in takeKey(UnsafeRawBufferPointer(rebasing: all[kept...])) }
+                dropTokenBytes()
             }
-            frames[top].member = node
-            dropTokenBytes()
             return .more
         case .string, .number:
             return appendValue()
         case .true:
-            record.bytes.append(contentsOf: "true".utf8)
+            bytes.append(contentsOf: "true".utf8)
             return appendValue()
         case .false:
-            record.bytes.append(contentsOf: "false".utf8)
+            bytes.append(contentsOf: "false".utf8)
             return appendValue()
         case .null:
             return .more
@@ -101,22 +115,35 @@ final class JSONRecordAssembler {
 
     /// Drops bytes the tokenizer wrote for a token that is not kept.
     @inline(__always)
-    func dropTokenBytes() {
-        if record.bytes.count > kept { record.bytes.removeSubrange(kept...) }
+    mutating func dropTokenBytes() {
+        if bytes.count > kept { bytes.removeSubrange(kept...) }
     }
 
-    /// Declares the fields this record introduced, then hands the record to `sink`.
-    func commit(to sink: RecordSink) throws {
+    /// Declares the fields this record introduced, then hands the record to `sink` through
+    /// `record` (whose arrays are swapped with the assembler's for the call, and swapped back).
+    mutating func commit(to sink: RecordSink, through record: RecordBuffer) throws {
         paths.declarePending(to: sink)
+        if bytes.count > kept { bytes.removeSubrange(kept...) }
+        record.line = line
+        swap(&record.bytes, &bytes)
+        swap(&record.fieldIDs, &fieldIDs)
+        swap(&record.starts, &starts)
+        swap(&record.ends, &ends)
+        defer {
+            swap(&record.bytes, &bytes)
+            swap(&record.fieldIDs, &fieldIDs)
+            swap(&record.starts, &starts)
+            swap(&record.ends, &ends)
+            record.line = 0
+        }
         try sink.consume(record)
     }
 
     /// Forgets the open record (rejected, or not a record after all) and the field ids it introduced.
-    func abandon() {
+    mutating func abandon() {
         paths.rollBackPending()
         frames.removeAll(keepingCapacity: true)
-        record.reset()
-        kept = 0
+        clearValues()
     }
 
     /// The path of a member node, as named in field names (for `recordPath`).
@@ -124,21 +151,34 @@ final class JSONRecordAssembler {
 
     // MARK: - Private
 
+    private mutating func takeKey(_ key: UnsafeRawBufferPointer) {
+        let top = frames.count &- 1
+        frames[top].member = paths.member(of: frames[top].node, after: frames[top].member, key: key)
+    }
+
     private var valueNode: Int32 {
         let top = frames[frames.count &- 1]
         return top.isArray ? top.node : top.member
     }
 
     @inline(__always)
-    private func appendValue() -> Step {
+    private mutating func appendValue() -> Step {
         let id = paths.fieldID(of: valueNode)
-        let end = record.bytes.count
-        record.fieldIDs.append(id)
-        record.starts.append(Int32(truncatingIfNeeded: kept))
-        record.ends.append(Int32(truncatingIfNeeded: end))
+        let end = bytes.count
+        fieldIDs.append(id)
+        starts.append(Int32(truncatingIfNeeded: kept))
+        ends.append(Int32(truncatingIfNeeded: end))
         kept = end
         if end > maxRecordBytes { return .tooLarge }
-        if record.fieldIDs.count > maxFields { return .tooManyFields }
+        if fieldIDs.count > maxFields { return .tooManyFields }
         return .more
+    }
+
+    private mutating func clearValues() {
+        bytes.removeAll(keepingCapacity: true)
+        fieldIDs.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        kept = 0
     }
 }

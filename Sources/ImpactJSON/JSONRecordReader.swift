@@ -96,14 +96,14 @@ public final class JSONRecordReader {
         let chosen = try mode ?? detectMode(&input)
         switch chosen {
         case .lines:
-            let reader = JSONLinesDriver(limits: limits, sink: sink)
+            var reader = JSONLinesDriver(limits: limits, sink: sink)
             try input.forEachChunk { try reader.feed($0) }
             try reader.finish()
             return InputDescription(path: path, format: chosen.rawValue, recordPath: "lines",
                                     records: reader.consumed + reader.rejected, rejectedRecords: reader.rejected,
                                     lines: reader.lines)
         case .document:
-            let reader = JSONDocumentDriver(path: path, limits: limits, sink: sink, offsetBase: input.byteOrderMarkLength)
+            var reader = JSONDocumentDriver(path: path, limits: limits, sink: sink, offsetBase: input.byteOrderMarkLength)
             try input.forEachChunk { try reader.feed($0, isFinal: false) }
             try reader.feed(UnsafeRawBufferPointer(start: nil, count: 0), isFinal: true)
             return InputDescription(path: path, format: chosen.rawValue, recordPath: reader.recordPath,
@@ -236,10 +236,12 @@ struct JSONInput {
 
 // MARK: - Lines mode
 
-/// Lines mode: splits chunks at LF and runs a fresh tokenizer over each line.
-final class JSONLinesDriver {
+/// Lines mode: splits chunks at LF and runs a fresh tokenizer over each line. A value type, kept
+/// in a local variable while reading, so its state is checked for exclusivity statically.
+struct JSONLinesDriver {
     private var tokenizer: JSONTokenizer
-    private let assembler: JSONRecordAssembler
+    private var assembler: JSONRecordAssembler
+    private let record = RecordBuffer()
     private let sink: RecordSink
     private let limits: IngestLimits
 
@@ -259,12 +261,13 @@ final class JSONLinesDriver {
 
     init(limits: IngestLimits, sink: RecordSink) {
         tokenizer = JSONTokenizer(maxDepth: limits.maxNestingDepth, maxValueBytes: limits.maxFieldBytes)
+        tokenizer.keysStayInInput = true
         assembler = JSONRecordAssembler(limits: limits)
         self.sink = sink
         self.limits = limits
     }
 
-    func feed(_ chunk: UnsafeRawBufferPointer) throws {
+    mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
         guard let base = chunk.baseAddress else { return }
         var position = 0
         while position < chunk.count {
@@ -281,11 +284,11 @@ final class JSONLinesDriver {
     }
 
     /// Ends a last line that has no newline.
-    func finish() throws {
+    mutating func finish() throws {
         if lineHasBytes { try endLine() }
     }
 
-    private func endLine() throws {
+    private mutating func endLine() throws {
         if !skipping { try feedLine(UnsafeRawBufferPointer(start: nil, count: 0), isFinal: true) }
         line += 1
         lineHasBytes = false
@@ -294,11 +297,12 @@ final class JSONLinesDriver {
         tokenizer.reset()
     }
 
-    private func feedLine(_ bytes: UnsafeRawBufferPointer, isFinal: Bool) throws {
+    private mutating func feedLine(_ bytes: UnsafeRawBufferPointer, isFinal: Bool) throws {
         var rest = bytes
         while true {
-            let (result, used) = tokenizer.next(rest, isFinal: isFinal, into: &assembler.record.bytes)
-            rest = UnsafeRawBufferPointer(rebasing: rest[used...])
+            let input = rest
+            let (result, used) = tokenizer.next(input, isFinal: isFinal, into: &assembler.bytes)
+            rest = UnsafeRawBufferPointer(rebasing: input[used...])
             switch result {
             case .token(let token):
                 if !assembler.isOpen {
@@ -308,7 +312,7 @@ final class JSONLinesDriver {
                     assembler.begin(line: line)
                     continue
                 }
-                switch assembler.take(token) {
+                switch assembler.take(token, from: tokenizer, input: input) {
                 case .more: continue
                 case .complete: recordClosed = true
                 case .tooLarge: return reject(.recordTooLarge, "record larger than \(limits.maxRecordBytes) bytes")
@@ -318,7 +322,7 @@ final class JSONLinesDriver {
                 return
             case .end:
                 if recordClosed {
-                    try assembler.commit(to: sink)
+                    try assembler.commit(to: sink, through: record)
                     consumed += 1
                 }
                 return
@@ -337,7 +341,7 @@ final class JSONLinesDriver {
         }
     }
 
-    private func reject(_ reason: RecordRejection.Reason, _ detail: String) {
+    private mutating func reject(_ reason: RecordRejection.Reason, _ detail: String) {
         assembler.abandon()
         sink.reject(RecordRejection(line: line, reason: reason, detail: detail))
         rejected += 1
@@ -359,7 +363,8 @@ final class JSONLinesDriver {
 // MARK: - Document mode
 
 /// Document mode: one tokenizer over the whole input; finds the records (`$[]`, `$.key[]`, `$`).
-final class JSONDocumentDriver {
+/// A value type, like ``JSONLinesDriver``.
+struct JSONDocumentDriver {
     private enum Phase {
         /// Before the first token.
         case start
@@ -378,7 +383,8 @@ final class JSONDocumentDriver {
     }
 
     private var tokenizer: JSONTokenizer
-    private let assembler: JSONRecordAssembler
+    private var assembler: JSONRecordAssembler
+    private let record = RecordBuffer()
     private let sink: RecordSink
     private let path: String
     private let limits: IngestLimits
@@ -396,6 +402,7 @@ final class JSONDocumentDriver {
 
     init(path: String, limits: IngestLimits, sink: RecordSink, offsetBase: Int) {
         tokenizer = JSONTokenizer(maxDepth: limits.maxNestingDepth, maxValueBytes: limits.maxFieldBytes)
+        tokenizer.keysStayInInput = true
         assembler = JSONRecordAssembler(limits: limits)
         self.sink = sink
         self.path = path
@@ -403,14 +410,15 @@ final class JSONDocumentDriver {
         self.offsetBase = offsetBase
     }
 
-    func feed(_ chunk: UnsafeRawBufferPointer, isFinal: Bool) throws {
+    mutating func feed(_ chunk: UnsafeRawBufferPointer, isFinal: Bool) throws {
         var rest = chunk
         while true {
-            let (result, used) = tokenizer.next(rest, isFinal: isFinal, into: &assembler.record.bytes)
-            rest = UnsafeRawBufferPointer(rebasing: rest[used...])
+            let input = rest
+            let (result, used) = tokenizer.next(input, isFinal: isFinal, into: &assembler.bytes)
+            rest = UnsafeRawBufferPointer(rebasing: input[used...])
             switch result {
             case .token(let token):
-                try take(token)
+                try take(token, input: input)
             case .needMoreInput, .end:
                 return
             case .error(let error):
@@ -420,7 +428,7 @@ final class JSONDocumentDriver {
         }
     }
 
-    private func take(_ token: JSONToken) throws {
+    private mutating func take(_ token: JSONToken, input: UnsafeRawBufferPointer) throws {
         switch phase {
         case .start:
             switch token {
@@ -453,7 +461,7 @@ final class JSONDocumentDriver {
             if token == .arrayStart && tokenizer.depth == 2 {
                 candidateArrayMember = assembler.currentMember
             }
-            try step(assembler.take(token))
+            try step(assembler.take(token, from: tokenizer, input: input))
             if !assembler.isOpen { phase = .done }
 
         case .elements(let depth):
@@ -471,7 +479,7 @@ final class JSONDocumentDriver {
             }
 
         case .inRecord(let depth):
-            try step(assembler.take(token))
+            try step(assembler.take(token, from: tokenizer, input: input))
             if !assembler.isOpen { phase = .elements(depth: depth) }
 
         case .skippingElement(let depth):
@@ -487,21 +495,21 @@ final class JSONDocumentDriver {
         }
     }
 
-    private func step(_ step: JSONRecordAssembler.Step) throws {
+    private mutating func step(_ step: JSONRecordAssembler.Step) throws {
         switch step {
         case .more:
             break
         case .complete:
-            try assembler.commit(to: sink)
+            try assembler.commit(to: sink, through: record)
             consumed += 1
         case .tooLarge:
-            throw failure(.recordTooLarge, "record starting at line \(assembler.record.line) is larger than \(limits.maxRecordBytes) bytes")
+            throw failure(.recordTooLarge, "record starting at line \(assembler.line) is larger than \(limits.maxRecordBytes) bytes")
         case .tooManyFields:
-            throw failure(.tooManyFields, "record starting at line \(assembler.record.line) has more than \(limits.maxFields) values")
+            throw failure(.tooManyFields, "record starting at line \(assembler.line) has more than \(limits.maxFields) values")
         }
     }
 
-    private func rejectElement(_ token: JSONToken) {
+    private mutating func rejectElement(_ token: JSONToken) {
         assembler.dropTokenBytes()
         sink.reject(RecordRejection(line: tokenizer.line, reason: .notAnObject,
                                     detail: "the element is \(JSONLinesDriver.article(token)), not an object"))

@@ -74,6 +74,14 @@ public struct JSONTokenizer: Sendable {
     private var pendingHighSurrogate: UInt32 = 0
     private var failure: JSONSyntaxError?
 
+    /// When set, a member name found whole in one input chunk with no escape is not copied to
+    /// the output: ``keyRangeInInput`` then gives its place in the input of the call that
+    /// returned the `key` token. Used by the record reader to match names without copying them.
+    var keysStayInInput = false
+    /// The input range of the last `key` token when it stayed in the input; nil when it was
+    /// written to the output.
+    private(set) var keyRangeInInput: Range<Int>?
+
     /// Bytes consumed since `reset()`.
     public private(set) var byteOffset = 0
     /// 1-based line of the next byte to consume (lines end with LF).
@@ -182,6 +190,15 @@ public struct JSONTokenizer: Sendable {
             case .string:
                 let start = i
                 i = Self.scanStringBody(base, from: i, count: n)
+                if stringIsKey && keysStayInInput && tokenBytes == 0 && i < n
+                    && base.load(fromByteOffset: i, as: UInt8.self) == UInt8(ascii: "\"") {
+                    guard i &- start <= maxValueBytes else {
+                        return fail(.valueTooLarge, at: start &+ maxValueBytes)
+                    }
+                    keyRangeInInput = start..<i
+                    phase = .colon
+                    return emit(.token(.key), i &+ 1)
+                }
                 if i > start, !appendRun(base, from: start, to: i, &output) {
                     return fail(.valueTooLarge, at: start &+ (maxValueBytes &- tokenBytes))
                 }
@@ -191,6 +208,7 @@ public struct JSONTokenizer: Sendable {
                     i &+= 1
                     if stringIsKey {
                         phase = .colon
+                        keyRangeInInput = nil
                         return emit(.token(.key), i)
                     }
                     phase = containers.isEmpty ? .done : .afterValue
