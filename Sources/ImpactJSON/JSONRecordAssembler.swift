@@ -14,7 +14,7 @@ import ImpactIngest
 ///   only with `null` or `{}` gets no field id);
 /// - a key met twice in one object gives two values of the same field.
 ///
-/// The tokenizer writes value bytes straight into ``bytes`` (no copy); bytes past ``kept``
+/// The tokenizer writes value bytes straight into ``bytes`` (no staging buffer); bytes past ``kept``
 /// belong to the token being read and are dropped for keys and skipped tokens. The assembler is
 /// a value type kept in the reader's local state, so the hot loop pays no dynamic exclusivity
 /// checks; its arrays are swapped into a ``RecordBuffer`` only to hand the record to the sink.
@@ -60,9 +60,6 @@ struct JSONRecordAssembler {
         ends.reserveCapacity(64)
         frames.reserveCapacity(32)
     }
-
-    /// Number of values in the open record.
-    var count: Int { fieldIDs.count }
 
     /// Whether a record object is open.
     var isOpen: Bool { !frames.isEmpty }
@@ -123,7 +120,6 @@ struct JSONRecordAssembler {
     /// `record` (whose arrays are swapped with the assembler's for the call, and swapped back).
     mutating func commit(to sink: RecordSink, through record: RecordBuffer) throws {
         paths.declarePending(to: sink)
-        if bytes.count > kept { bytes.removeSubrange(kept...) }
         record.line = line
         swap(&record.bytes, &bytes)
         swap(&record.fieldIDs, &fieldIDs)

@@ -46,11 +46,16 @@ public enum JSONMode: String, Sendable, Equatable, CaseIterable {
 /// ``RecordRejection/Reason/tooManyFields``); an oversize line is skipped up to its newline
 /// without being buffered.
 ///
-/// Values and field paths are built as ``JSONRecordAssembler`` documents (`patient.nir`,
-/// `exams[].code`, `emails[]`; `null` appends nothing). Each path gets a field id in first-seen
-/// order, declared once with ``RecordSink/declareField(_:name:)`` just before the first record
-/// that uses it; ids first met in a rejected record are not declared (and are reused).
-/// `record.line` is the 1-based line where the record's `{` is.
+/// Values and field paths: everything nested in a record belongs to its data subject, so it is
+/// flattened into that record, never made a record of its own. Nested objects give dotted paths
+/// (`patient.nir`, `patient.adresse.ville`); each element of an array is a value of `name[]`
+/// (`emails[]`), members of objects in arrays are `name[].key` (`exams[].code`), nested arrays
+/// `name[][]`. Keys are used as they are: a key holding `.` or `[` gives a name that reads as
+/// deeper nesting, yet stays a field of its own. Values are strings (unescaped UTF-8), numbers
+/// (their exact text), `true`/`false` (as text); `null`, `{}` and `[]` append nothing. Each path
+/// gets a field id in first-seen order, declared once with ``RecordSink/declareField(_:name:)``
+/// just before the first record that uses it; ids first met in a rejected record are not
+/// declared (and are reused). `record.line` is the 1-based line where the record's `{` is.
 ///
 /// Errors (thrown, document mode; a document cannot be resynchronised): ``IngestError`` with
 /// the line, the byte offset in the decoded stream and `recordsBeforeFailure` (records consumed
@@ -206,16 +211,21 @@ struct JSONInput {
         self.buffer = buffer
     }
 
-    /// Reads one more chunk into `prefix` (sets `isExhausted` at the end).
+    /// Reads at least 4 KiB more into `prefix`, or up to the end (then sets `isExhausted`), so
+    /// detection rescans its unfinished line a bounded number of times even if reads are short.
     mutating func readMore() throws {
-        let count = try source.read(into: buffer)
-        if count == 0 { isExhausted = true; return }
-        prefix.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        var added = 0
+        while added < 4096 {
+            let count = try source.read(into: buffer)
+            if count == 0 { isExhausted = true; return }
+            prefix.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            added += count
+        }
     }
 
     /// Removes a leading UTF-8 byte-order mark (EF BB BF).
     mutating func skipByteOrderMark() throws {
-        while prefix.count < 3 && !isExhausted { try readMore() }
+        if !isExhausted { try readMore() }
         if prefix.count >= 3 && prefix[0] == 0xEF && prefix[1] == 0xBB && prefix[2] == 0xBF {
             prefix.removeFirst(3)
             byteOrderMarkLength = 3

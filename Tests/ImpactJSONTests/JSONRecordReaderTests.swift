@@ -291,6 +291,16 @@ import ImpactIngest
         }
     }
 
+    /// A 100,000-deep line is rejected; the lines around it are read.
+    @Test(arguments: [nil, JSONMode.lines])
+    func hundredThousandDeepLineIsRejected(_ mode: JSONMode?) throws {
+        let text = "{\"a\": 1}\n" + String(repeating: "{\"a\":", count: 100_000) + "\n{\"a\": 2}\n"
+        let (description, sink) = try read(text, mode: mode)
+        #expect(description.format == "jsonl")
+        #expect(sink.records.map(\.line) == [1, 3])
+        #expect(sink.rejections == [RecordRejection(line: 2, reason: .nestingTooDeep, detail: "nesting deeper than 512 at column 2561")])
+    }
+
     @Test func linesModeCRLFAndNoFinalNewline() throws {
         let (description, sink) = try read("{\"a\": 1}\r\n{\"a\": 2}\r\n{\"a\": 3}")
         #expect(description.format == "jsonl")

@@ -34,39 +34,3 @@ final class BytesSource: ByteSource {
 
     var storedBytesRead: Int { position }
 }
-
-/// A ``ByteSource`` that generates a large text on the fly from repeated parts, without holding it:
-/// `prefix`, then `fill` repeated `fillCount` times, then `suffix`.
-final class RepeatingSource: ByteSource {
-    private let parts: [[UInt8]]
-    private var part = 0
-    private var offsetInPart = 0
-    private var remainingFills: Int
-    private(set) var storedBytesRead = 0
-
-    init(prefix: [UInt8], fill: [UInt8], fillCount: Int, suffix: [UInt8]) {
-        parts = [prefix, fill, suffix]
-        remainingFills = fillCount
-        if prefix.isEmpty { part = 1 }
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        var written = 0
-        while written < buffer.count, part < 3 {
-            if part == 1 && remainingFills == 0 { part = 2; offsetInPart = 0; continue }
-            let current = parts[part]
-            let count = min(buffer.count - written, current.count - offsetInPart)
-            current.withUnsafeBytes { src in
-                (buffer.baseAddress! + written).copyMemory(from: src.baseAddress! + offsetInPart, byteCount: count)
-            }
-            written += count
-            offsetInPart += count
-            if offsetInPart == current.count {
-                offsetInPart = 0
-                if part == 1 { remainingFills -= 1 } else { part += 1 }
-            }
-        }
-        storedBytesRead += written
-        return written
-    }
-}

@@ -51,21 +51,3 @@ final class CollectingSink: RecordSink {
 
     struct UndeclaredField: Error { let id: Int }
 }
-
-/// A ``RecordSink`` that only counts (benchmarks and large inputs).
-final class CountingSink: RecordSink {
-    private(set) var fields = 0
-    private(set) var records = 0
-    private(set) var values = 0
-    private(set) var valueBytes = 0
-    private(set) var rejections: [RecordRejection] = []
-
-    func declareField(_ id: Int, name: String) { fields += 1 }
-    func consume(_ record: RecordBuffer) throws {
-        records += 1
-        values += record.count
-        valueBytes += record.bytes.count
-    }
-    func reject(_ rejection: RecordRejection) { rejections.append(rejection) }
-    func warn(_ warning: InputWarning) {}
-}
