@@ -5,7 +5,8 @@ import PackageDescription
 //   ImpactIngest  bytes → records (byte sources, gzip, encodings, CSV)
 //   ImpactJSON    bytes → records (JSON, JSON Lines)
 //   ImpactDetect  values → findings (validators, lexicons, header synonyms)
-//   ImpactCore    records + findings → tallies → report (classification, subjects, assessment)
+//   ImpactCore    records + findings → tallies (classification, subjects)
+//   ImpactReporting  the report model (Codable, versioned) and its renderers
 //   ImpactSynth   synthetic leaks with ground truth
 //   ImpactCLI     one file per subcommand; exit codes
 let package = Package(
@@ -24,7 +25,8 @@ let package = Package(
         .target(name: "ImpactIngest", dependencies: ["CZlib"]),
         .target(name: "ImpactJSON", dependencies: ["ImpactIngest"]),
         .target(name: "ImpactDetect", resources: [.copy("Resources")]),
-        .target(name: "ImpactCore", dependencies: ["ImpactIngest", "ImpactJSON", "ImpactDetect"]),
+        .target(name: "ImpactReporting", dependencies: ["ImpactDetect"]),
+        .target(name: "ImpactCore", dependencies: ["ImpactIngest", "ImpactJSON", "ImpactDetect", "ImpactReporting"]),
         .target(name: "ImpactSynth", dependencies: ["CZlib"]),
         .target(name: "ImpactCLI", dependencies: [
             "ImpactCore", "ImpactSynth",
@@ -36,5 +38,6 @@ let package = Package(
         .testTarget(name: "ImpactDetectTests", dependencies: ["ImpactDetect"]),
         .testTarget(name: "ImpactCoreTests", dependencies: ["ImpactCore", "ImpactCLI"]),
         .testTarget(name: "ImpactSynthTests", dependencies: ["ImpactSynth"]),
+        .testTarget(name: "ImpactReportingTests", dependencies: ["ImpactReporting"]),
     ]
 )

@@ -1,0 +1,145 @@
+import Foundation
+import ImpactDetect
+
+/// JSON form of the report: snake_case keys, sorted, pretty-printed, deterministic.
+public enum ReportJSON {
+    public static func encode(_ report: ImpactReport) throws -> Data {
+        let enc = JSONEncoder()
+        enc.keyEncodingStrategy = .convertToSnakeCase
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try enc.encode(report)
+        data.append(0x0A)
+        return data
+    }
+
+    public static func decode(_ data: Data) throws -> ImpactReport {
+        let dec = JSONDecoder()
+        dec.keyDecodingStrategy = .convertFromSnakeCase
+        return try dec.decode(ImpactReport.self, from: data)
+    }
+}
+
+/// Neutralises text taken from the leak (field names, controller names) before a person
+/// reads it in a terminal, a spreadsheet, Markdown or HTML (OWASP CSV injection; case
+/// `023-csv-formula-injection`).
+public enum OutputSafety {
+    /// A cell that starts with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'`; control
+    /// characters (C0, DEL, C1) become `?` so that nothing drives the terminal.
+    public static func plainText(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if u.value < 0x20 || u.value == 0x7F || (u.value >= 0x80 && u.value < 0xA0) { out.append("?") } else { out.append(u) }
+        }
+        var t = String(out)
+        if let f = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(f) { t = "'" + t }
+        return t
+    }
+
+    /// HTML text content: `& < > " '` escaped, then formula-neutralised.
+    public static func html(_ s: String) -> String {
+        var r = ""
+        for c in plainText(s) {
+            switch c {
+            case "&": r += "&amp;"
+            case "<": r += "&lt;"
+            case ">": r += "&gt;"
+            case "\"": r += "&quot;"
+            case "'": r += "&#39;"
+            default: r.append(c)
+            }
+        }
+        return r
+    }
+
+    /// Markdown inline text: Markdown punctuation backslash-escaped, then formula-neutralised.
+    public static func markdown(_ s: String) -> String {
+        var r = ""
+        for c in plainText(s) {
+            if "\\`*_{}[]()#+-.!|<>".contains(c) { r.append("\\") }
+            r.append(c)
+        }
+        return r
+    }
+}
+
+/// The readable summary printed by default.
+public enum TextReport {
+    public static func render(_ r: ImpactReport) -> String {
+        var o = ""
+        if !r.complete {
+            o += "INCOMPLETE: an input could not be read to its end; counts below are a lower bound.\n"
+            for reason in r.incompleteReasons { o += "  \(OutputSafety.plainText(reason))\n" }
+            o += "\n"
+        }
+        if r.complete && r.countsAreLowerBound {
+            o += "Note: \(r.rejectedRecords) records were rejected (listed below): counts are a lower bound.\n\n"
+        }
+        o += "Records: \(r.records) read, \(r.analysedRecords) analysed, \(r.rejectedRecords) rejected"
+        if r.recordsWithoutIdentifier > 0 { o += ", \(r.recordsWithoutIdentifier) without any identifier" }
+        o += "\n"
+        for i in r.inputs {
+            var d = "  \(OutputSafety.plainText(i.path)): \(i.format)"
+            if let c = i.compression { d += "+\(c)" }
+            d += ", \(i.encoding)"
+            if let del = i.delimiter { d += ", delimiter \(del == "\t" ? "TAB" : del)" }
+            if i.format == "csv" { d += i.header ? ", header" : ", no header" }
+            if let p = i.recordPath { d += ", records at \(p)" }
+            d += ", \(i.records) records"
+            if !i.complete { d += " (INCOMPLETE)" }
+            o += d + "\n"
+        }
+        let cats = r.subjectsByCategory.keys.sorted { (DataCategoryOrder[$0] ?? 99) < (DataCategoryOrder[$1] ?? 99) }
+        o += "\nData subjects: \(r.subjects) distinct (\(r.subjectsAtTwoOrMoreControllers) at two or more controllers); health professionals: \(r.healthProfessionals)\n"
+        o += "\nPer controller:\n"
+        var rows: [[String]] = [["controller", "name", "records", "subjects", "prof."] + cats]
+        for c in r.controllers {
+            rows.append([OutputSafety.plainText(c.id), OutputSafety.plainText(String((c.name ?? "").prefix(32))), "\(c.records)", "\(c.subjects)", "\(c.healthProfessionals)"]
+                        + cats.map { "\(c.subjectsByCategory[$0] ?? 0)" })
+        }
+        rows.append(["TOTAL", "", "\(r.records)", "\(r.subjects)", "\(r.healthProfessionals)"] + cats.map { "\(r.subjectsByCategory[$0] ?? 0)" })
+        o += table(rows)
+        o += "\nFields:\n"
+        for f in r.fields {
+            let cs = f.categories.isEmpty ? "-" : f.categories.joined(separator: ", ")
+            o += "  \(OutputSafety.plainText(f.name)): \(cs)  (confidence \(f.confidence)"
+            if f.invalidValues > 0 { o += ", \(f.invalidValues) invalid" }
+            o += ")\n"
+            for e in f.evidence { o += "      \(OutputSafety.plainText(e))\n" }
+        }
+        if !r.warnings.isEmpty {
+            o += "\nWarnings:\n"
+            for w in r.warnings { o += "  \(w.kind): \(w.count) (first: \(w.firstLines.prefix(5).map(OutputSafety.plainText).joined(separator: ", ")))\n" }
+        }
+        if !r.rejections.isEmpty {
+            o += "\nRejected records:\n"
+            for x in r.rejections.prefix(20) { o += "  \(OutputSafety.plainText(x.input)):\(x.line): \(x.reason) \(OutputSafety.plainText(x.detail))\n" }
+            if r.rejectedRecords > 20 { o += "  … \(r.rejectedRecords - 20) more\n" }
+        }
+        let basis = r.identityBasis.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        o += "\nSubjects identified by: \(basis.joined(separator: ", "))\n"
+        return o
+    }
+
+    private static func table(_ rows: [[String]]) -> String {
+        let n = rows.map(\.count).max() ?? 0
+        var w = [Int](repeating: 0, count: n)
+        for r in rows { for (i, c) in r.enumerated() { w[i] = max(w[i], c.count) } }
+        var o = ""
+        for r in rows {
+            var line = " "
+            for (i, c) in r.enumerated() {
+                let pad = String(repeating: " ", count: w[i] - c.count)
+                line += " " + (i >= 2 ? pad + c : c + pad)
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            o += line + "\n"
+        }
+        return o
+    }
+}
+
+let DataCategoryOrder: [String: Int] = {
+    var d: [String: Int] = [:]
+    for c in DataCategory.allCases { d[c.rawValue] = c.index }
+    return d
+}()
