@@ -1,3 +1,0 @@
-import Testing
-@testable import ImpactDetect
-@Test func moduleLinks() { #expect(Bool(true)) }
