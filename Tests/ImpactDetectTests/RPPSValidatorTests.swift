@@ -1,0 +1,36 @@
+import Testing
+@testable import ImpactDetect
+
+@Suite struct RPPSValidatorTests {
+    /// RPPS numbers of ../shared/samples (synthetic, Luhn-valid) and the IdNat_PS form.
+    @Test(arguments: [
+        ("10244723747", "10244723747"),
+        ("10092113249", "10092113249"),
+        (" 10027206639 ", "10027206639"),
+        ("810391815585", "10391815585"),      // IdNat_PS = 8 + RPPS
+        ("10 39 18 15 585", "10391815585"),
+    ])
+    func valid(value: String, normalized: String) {
+        let r = RPPSValidator.normalize(value)
+        #expect(r.outcome == .valid)
+        #expect(r.normalized == normalized)
+    }
+
+    @Test(arguments: ["10244723748", "10092113240", "810391815586"])
+    func invalidKey(value: String) {
+        #expect(RPPSValidator.check(value) == .invalidKey)
+    }
+
+    @Test(arguments: [
+        "20244723747",     // does not start with 10
+        "1024472374",      // 10 digits
+        "102447237471",    // 12 digits, not 8 + RPPS
+        "33612345678",     // phone without its leading 0 (regulatory.md §6.14)
+        "1024472374A",
+        "10-244-723-747",
+        "",
+    ])
+    func malformed(value: String) {
+        #expect(RPPSValidator.check(value) == .malformed)
+    }
+}
