@@ -36,6 +36,13 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self) == "a b c")
     }
 
+    /// The longest expansion (a Greek letter spelled out) must fit the output buffer.
+    @Test func worstCaseExpansionFits() {
+        let s = String(repeating: "λ", count: 1000)
+        #expect(TextFold.fold(s) == Array(repeating: "lambda", count: 1000).joined(separator: " "))
+        #expect(TextFold.fold("αβγδκλ") == "alpha beta gamma delta kappa lambda")
+    }
+
     @Test func preservingCase() {
         #expect(TextFold.fold("Patient sous AVK (Préviscan), ŒDÈME", preservingCase: true) == "Patient sous AVK Previscan OEDEME")
         #expect(TextFold.fold("PrEP", preservingCase: true) == "PrEP")

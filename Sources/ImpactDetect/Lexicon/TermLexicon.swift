@@ -37,7 +37,8 @@ public struct LexiconExample: Sendable {
 ///   never match. ``scan(text:scratch:)`` folds that way for you. Flag `afternum`: the term must
 ///   follow a number (`35 SA`). Flag `prefix`: no word boundary needed after the term.
 /// - Longest match: a match whose span lies inside a longer match is dropped (`anticorps anti-ADN`
-///   is not `ADN`; `ADN libre circulant` is not just `ADN`).
+///   is not `ADN`; `ADN libre circulant` is not just `ADN`). At most 32 overlapping matches wait
+///   for this rule; past that (pathological text) the oldest is kept as is.
 /// - Pathogen rule: a term flagged `nopathogen` (generic molecular methods: ADN, ARN, génotypage,
 ///   séquençage) gives `genetic` only when no term flagged `pathogen` (VIH, VHC, SARS-CoV-2,
 ///   Chlamydia, …) is in the same cell: pathogen nucleic acids are not the person's genetic data

@@ -15,7 +15,7 @@
 ///   no space at either end.
 ///
 /// Contract: output is only `[a-z0-9 ]` (or `[A-Za-z0-9 ]` when `preservingCase`), never more
-/// than 3 bytes per input byte. `out` is overwritten (its capacity reused: no allocation once it
+/// than 4 bytes per input byte. `out` is overwritten (its capacity reused: no allocation once it
 /// is large enough). The same folding is used for lexicon terms, cell text and headers, so a term
 /// matches whatever the spelling of accents and punctuation. Source: regulatory.md §7 (matching
 /// rules: strip diacritics, lowercase, collapse non-alphanumerics).
@@ -29,7 +29,7 @@ public enum TextFold {
     /// Folds `utf8` into `out`; with `preservingCase`, letters keep their case (`É` → `E`), which
     /// lets ``TermLexicon`` check case-sensitive terms (`TTT`, `HSH`) in the same pass.
     public static func fold(_ utf8: UnsafeRawBufferPointer, into out: inout [UInt8], preservingCase: Bool) {
-        let need = utf8.count * 3 + 1
+        let need = utf8.count * 4 + 1  // worst case: "λ" (2 bytes) → " lambda" (7)
         if out.count < need { out.append(contentsOf: repeatElement(0, count: need - out.count)) }
         let written = out.withUnsafeMutableBufferPointer { dst -> Int in
             foldKernel(utf8, dst, lower: !preservingCase)
@@ -74,7 +74,7 @@ public enum TextFold {
         return false
     }
 
-    /// Writes the folded form of `src` into `dst` (capacity ≥ 3 × count + 1); returns the length.
+    /// Writes the folded form of `src` into `dst` (capacity ≥ 4 × count + 1); returns the length.
     @usableFromInline
     static func foldKernel(_ src: UnsafeRawBufferPointer, _ dst: UnsafeMutableBufferPointer<UInt8>, lower: Bool) -> Int {
         var o = 0
