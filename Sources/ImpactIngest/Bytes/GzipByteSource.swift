@@ -7,7 +7,8 @@ import CZlib
 /// concatenates members): after a member ends, if more input follows, the inflater is reset
 /// and continues; zero bytes after the last member (tape/block padding) are ignored.
 ///
-/// Contract: never returns a silent partial stream.
+/// Contract: never returns a silent partial stream. The bytes inflated before a failure are
+/// returned first; the error is thrown by the next read (and every read after it).
 /// - input that ends before the end of a member → `IngestError.truncatedGzip`
 ///   ("gzip stream ends unexpectedly (truncated)", with the compressed byte offset);
 /// - bad header, bad deflate data, CRC or length mismatch, or non-gzip data after a member
@@ -55,19 +56,24 @@ public final class GzipByteSource: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if let failure { throw failure }
         guard buffer.count > 0, !finished else { return 0 }
+        var written = 0
         do {
-            return try inflate(into: buffer)
+            return try inflate(into: buffer, written: &written)
         } catch let error as IngestError {
+            // Bytes inflated before the failure are handed over first; the error comes next.
             failure = error
+            if written > 0 { return written }
             throw error
         }
     }
 
-    private func inflate(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    /// Inflates into `buffer`; `written` follows the bytes produced, also when it throws.
+    private func inflate(into buffer: UnsafeMutableRawBufferPointer, written: inout Int) throws -> Int {
         let capacity = min(buffer.count, Int(UInt32.max))
         stream.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         stream.pointee.avail_out = UInt32(capacity)
         var produced: Int { capacity - Int(stream.pointee.avail_out) }
+        defer { written = produced }
         while true {
             if memberEnded {
                 // Between members: skip zero padding; anything else starts a new member.

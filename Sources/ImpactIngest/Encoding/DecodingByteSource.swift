@@ -40,6 +40,8 @@ public final class DecodingByteSource: ByteSource {
     private var pending: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
     private var pendingStart = 0
     private var pendingEnd = 0
+    /// Output offset of the first byte the current conversion writes.
+    private var outputBase = 0
 
     public var storedBytesRead: Int { source.storedBytesRead }
 
@@ -84,10 +86,14 @@ public final class DecodingByteSource: ByteSource {
         }
         while o < buffer.count {
             if rawStart < rawEnd || sourceEnded {
+                outputBase = decodedBytes + o
                 let step = convert(out + o, capacity: buffer.count - o)
                 o += step.written
                 if step.outputFull {
-                    if step.written == 0 { o += convertIntoPending(out + o, capacity: buffer.count - o) }
+                    if step.written == 0 {
+                        outputBase = decodedBytes + o
+                        o += convertIntoPending(out + o, capacity: buffer.count - o)
+                    }
                     continue
                 }
                 if rawStart == rawEnd, sourceEnded { break }
@@ -155,7 +161,7 @@ public final class DecodingByteSource: ByteSource {
     @inline(__always)
     private func replacement(_ out: UnsafeMutablePointer<UInt8>, at o: Int) {
         out[o] = 0xEF; out[o + 1] = 0xBF; out[o + 2] = 0xBD
-        if firstInvalidOffset == nil { firstInvalidOffset = decodedBytes + o }
+        if firstInvalidOffset == nil { firstInvalidOffset = outputBase + o }
         invalidSequences += 1
     }
 
