@@ -285,7 +285,7 @@ private struct ParseState {
         let count = fieldIndex
         if count != columns {
             sink.warn(InputWarning(line: line, kind: .raggedRow,
-                                   detail: "\(count) fields, \(hasHeader ? "header" : "first record") has \(columns)"))
+                                   detail: "\(count) field\(count == 1 ? "" : "s"), \(hasHeader ? "header" : "first record") has \(columns)"))
             if count < columns {
                 let end = Int32(truncatingIfNeeded: record.bytes.count)
                 for i in count..<columns {
