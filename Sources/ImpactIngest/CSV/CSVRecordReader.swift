@@ -1,0 +1,337 @@
+/// Reads a CSV input (any dialect and encoding, plain or gzip) into records for a ``RecordSink``.
+///
+/// Pipeline: ``OpenedInput`` → ``DecodingByteSource`` (UTF-8) → ``CSVTokenizer`` → ``RecordBuffer``.
+/// `init` decodes the first 64 KiB and sniffs the dialect (``CSVDialectSniffer``) unless
+/// ``CSVOptions`` fixes it; ``run(into:)`` streams the rest through one fixed-size buffer rolled
+/// forward (``CSVOptions/bufferSize``): a record cut by the end of the buffer is completed in
+/// the ``RecordBuffer`` being built, so memory stays flat whatever the file size.
+///
+/// Behaviour:
+/// - Fields: with a header, its names (trimmed of spaces and a stray U+FEFF; an empty name
+///   becomes `column_<n>`) are declared first; without, the columns are `column_1`, `column_2`…
+///   as many as the first record has. Field id = column index (0-based).
+/// - Each data record gives one value per column; `record.line` is its first physical line
+///   (1-based; a header is line 1). Empty cells are empty values.
+/// - Ragged rows are kept: missing columns are empty values; extra values go to overflow field
+///   ids `columns + k`, declared once as `extra_<k+1>`; each such row gives a `.raggedRow`
+///   warning ("5 fields, header has 3").
+/// - Blank lines give nothing; no value keeps a line end; a last record without a final line
+///   end is complete.
+/// - NUL bytes are removed from values (`.nulBytes` warning per record); an unclosed quote at
+///   the end gives the last record and an `.unterminatedQuote` warning; invalid encoding gives
+///   one `.invalidEncoding` warning with the count and the line of the first replacement.
+/// - A field over `maxFieldBytes`, a record over `maxRecordBytes` (`.recordTooLarge`) or over
+///   `maxFields` values (`.tooManyFields`) is rejected with its line; its bytes are skipped
+///   without being stored and reading goes on.
+///
+/// Contract — throws ``IngestError`` with the path and no data:
+/// - `.binaryInput` when more than 8 % of the first 64 KiB (30 % for very short inputs) are
+///   NUL or control bytes;
+/// - `.tooManyFields` for a header of more than `maxFields` columns, `.recordTooLarge` for a
+///   header over the size limits;
+/// - errors of the byte source (`.truncatedGzip`, `.corruptGzip`, `.io`) once every record
+///   before the failure has reached the sink, with `recordsBeforeFailure` set.
+/// Errors thrown by the sink propagate unchanged.
+public final class CSVRecordReader {
+    /// The dialect used (sniffed or given).
+    public let dialect: CSVDialect
+    /// The encoding the input is read in.
+    public var encoding: TextEncoding { decoder.encoding }
+    /// Whether a byte-order mark was found and stripped.
+    public var hadBOM: Bool { decoder.hadBOM }
+
+    private let input: OpenedInput
+    private let path: String
+    private let options: CSVOptions
+    private let decoder: DecodingByteSource
+    /// The first decoded bytes, used for sniffing and then parsed first.
+    private var head: [UInt8]
+    /// Whether `head` holds the whole input.
+    private let headIsWhole: Bool
+    /// An error met while reading `head`, thrown once `head` has been parsed.
+    private var deferredError: Error?
+    private var started = false
+
+    /// Opens `input` for CSV reading, sniffing encoding and dialect unless `options` fix them.
+    /// `path` names the input in errors and in the ``InputDescription``.
+    public init(input: OpenedInput, path: String, options: CSVOptions = .init()) throws {
+        self.input = input
+        self.path = path
+        self.options = options
+        let decoder: DecodingByteSource
+        do {
+            decoder = try DecodingByteSource(input.source, forced: options.encoding)
+        } catch var error as IngestError {
+            error.path = path
+            throw error
+        }
+        self.decoder = decoder
+        var head = [UInt8](repeating: 0, count: CSVDialectSniffer.sampleLength)
+        var filled = 0
+        var ended = false
+        do {
+            while filled < head.count {
+                let n = try head.withUnsafeMutableBytes {
+                    try decoder.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+                }
+                if n == 0 { ended = true; break }
+                filled += n
+            }
+        } catch {
+            deferredError = error
+        }
+        head.removeLast(head.count - filled)
+        self.head = head
+        headIsWhole = ended
+        if let share = Self.binaryShare(head) {
+            throw IngestError(.binaryInput, path: path, byteOffset: 0,
+                              message: "input is not text: \(share) % of the first \(head.count) bytes are NUL or control bytes")
+        }
+        dialect = head.withUnsafeBytes {
+            CSVDialectSniffer.sniff($0, isComplete: ended, delimiter: options.delimiter, hasHeader: options.hasHeader)
+        }
+    }
+
+    /// The percentage of NUL and control bytes in `text` when it is too high for text, else nil.
+    /// Counts C0 controls other than TAB, LF, FF and CR, DEL, and C1 controls (UTF-8 C2 80–C2 9F).
+    static func binaryShare(_ text: [UInt8]) -> Int? {
+        guard !text.isEmpty else { return nil }
+        var controls = 0
+        var previous: UInt8 = 0
+        for b in text {
+            if b < 0x20 {
+                if b != 0x09 && b != 0x0A && b != 0x0C && b != 0x0D { controls += 1 }
+            } else if b == 0x7F || (previous == 0xC2 && b >= 0x80 && b <= 0x9F) {
+                controls += 1
+            }
+            previous = b
+        }
+        let threshold = text.count >= 256 ? 8 : 30
+        return controls * 100 > threshold * text.count ? controls * 100 / text.count : nil
+    }
+
+    /// Reads every record into `sink` and describes the input. Call once.
+    ///
+    /// Throws ``IngestError`` (see the type) or what `sink.consume` throws.
+    public func run(into sink: RecordSink) throws -> InputDescription {
+        precondition(!started, "CSVRecordReader.run(into:) is called once")
+        started = true
+        var state = ParseState(dialect: dialect, limits: options.limits, sink: sink)
+        var streamOffset = 0
+        var lastByte: UInt8? = nil
+        var invalidLine: Int? = nil
+
+        func chunk(_ bytes: UnsafeRawBufferPointer) throws {
+            if invalidLine == nil, let at = decoder.firstInvalidOffset, at < streamOffset + bytes.count {
+                invalidLine = state.tokenizer.lineTerminators + 1
+                    + Self.lineEnds(in: UnsafeRawBufferPointer(rebasing: bytes[0..<max(0, at - streamOffset)]),
+                                    afterCR: lastByte == 0x0D)
+            }
+            try state.parse(bytes)
+            streamOffset += bytes.count
+            if let last = bytes.last { lastByte = last }
+        }
+
+        do {
+            try head.withUnsafeBytes { try chunk($0) }
+            head = []
+            if let deferredError { throw deferredError }
+            if !headIsWhole {
+                let size = max(1, options.bufferSize)
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+                defer { buffer.deallocate() }
+                while true {
+                    let n = try decoder.read(into: buffer)
+                    if n == 0 { break }
+                    try chunk(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                }
+            }
+            try state.finish()
+        } catch var error as IngestError {
+            error.path = path
+            error.recordsBeforeFailure = state.records
+            throw error
+        }
+
+        if decoder.invalidSequences > 0 {
+            let count = decoder.invalidSequences
+            sink.warn(InputWarning(line: invalidLine ?? 1, kind: .invalidEncoding,
+                                   detail: "\(count) invalid \(decoder.encoding.rawValue) sequence\(count == 1 ? "" : "s") replaced by U+FFFD (first on this line)"))
+        }
+        let endsOnLineEnd = lastByte == nil || lastByte == 0x0A || lastByte == 0x0D
+        return InputDescription(
+            path: path, format: "csv", compression: input.compression, encoding: decoder.encoding.rawValue,
+            bom: decoder.hadBOM, delimiter: dialect.delimiterText, header: dialect.hasHeader,
+            records: state.records, rejectedRecords: state.rejected,
+            lines: state.tokenizer.lineTerminators + (endsOnLineEnd ? 0 : 1),
+            bytes: input.storedBytes > 0 ? input.storedBytes : input.source.storedBytesRead)
+    }
+
+    /// Line ends (LF, CRLF, bare CR) in `bytes`; `afterCR` when the byte before them was a CR.
+    static func lineEnds(in bytes: UnsafeRawBufferPointer, afterCR: Bool) -> Int {
+        var count = 0
+        var previousCR = afterCR
+        for b in bytes {
+            if b == 0x0D { count += 1 } else if b == 0x0A, !previousCR { count += 1 }
+            previousCR = b == 0x0D
+        }
+        return count
+    }
+}
+
+/// The record being built and the counts of one ``CSVRecordReader/run(into:)``.
+private struct ParseState {
+    var tokenizer: CSVTokenizer
+    let hasHeader: Bool
+    let limits: IngestLimits
+    let sink: RecordSink
+    let record = RecordBuffer()
+    /// Columns of the header (or of the first record without header); nil before it.
+    var columns: Int? = nil
+    /// Overflow columns declared so far.
+    var extrasDeclared = 0
+    /// Index of the field being read in the current record.
+    var fieldIndex = 0
+    /// Start of the current field in `record.bytes`.
+    var fieldStart = 0
+    /// The current record has more than `maxFields` values.
+    var tooManyFields = false
+    var records = 0
+    var rejected = 0
+
+    init(dialect: CSVDialect, limits: IngestLimits, sink: RecordSink) {
+        tokenizer = CSVTokenizer(delimiter: dialect.delimiter, quote: dialect.quote)
+        hasHeader = dialect.hasHeader
+        self.limits = limits
+        self.sink = sink
+    }
+
+    /// Whether the current record can no longer be kept (its bytes are skipped).
+    var doomed: Bool { tokenizer.outputOverflowed || tooManyFields }
+
+    mutating func parse(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let limit = doomed ? record.bytes.count
+                               : min(fieldStart + limits.maxFieldBytes, limits.maxRecordBytes)
+            let (event, consumed) = tokenizer.next(UnsafeRawBufferPointer(rebasing: bytes[offset...]),
+                                                   output: &record.bytes, outputLimit: limit)
+            offset += consumed
+            switch event {
+            case .needInput, .end: return
+            case .field: endField()
+            case .record: endField(); try endRecord()
+            }
+        }
+    }
+
+    /// The end of the input: closes the last record if one is open.
+    mutating func finish() throws {
+        var empty: [UInt8] = []
+        let (event, _) = tokenizer.next(UnsafeRawBufferPointer(start: nil, count: 0), output: &empty)
+        if event == .record {
+            endField()
+            try endRecord()
+        }
+    }
+
+    private mutating func endField() {
+        if fieldIndex >= limits.maxFields { tooManyFields = true }
+        if !doomed {
+            record.fieldIDs.append(Int32(truncatingIfNeeded: fieldIndex))
+            record.starts.append(Int32(truncatingIfNeeded: fieldStart))
+            record.ends.append(Int32(truncatingIfNeeded: record.bytes.count))
+        }
+        fieldIndex += 1
+        fieldStart = record.bytes.count
+    }
+
+    private mutating func endRecord() throws {
+        let line = tokenizer.recordLine
+        defer {
+            record.reset()
+            fieldIndex = 0
+            fieldStart = 0
+            tooManyFields = false
+            tokenizer.outputOverflowed = false
+            tokenizer.nulBytes = 0
+            tokenizer.unterminatedQuote = false
+        }
+        if columns == nil {
+            if hasHeader {
+                try declareHeader(line: line)
+                return
+            }
+            if tooManyFields {
+                throw IngestError(.tooManyFields, path: "", line: line,
+                                  message: "the first record has \(fieldIndex) fields, more than the limit of \(limits.maxFields)")
+            }
+            columns = fieldIndex
+            for i in 0..<fieldIndex { sink.declareField(i, name: "column_\(i + 1)") }
+        }
+        let columns = columns!
+        records += 1
+        if doomed {
+            rejected += 1
+            if tooManyFields {
+                sink.reject(RecordRejection(line: line, reason: .tooManyFields,
+                                            detail: "\(fieldIndex) fields, limit \(limits.maxFields)"))
+            } else {
+                sink.reject(RecordRejection(line: line, reason: .recordTooLarge,
+                                            detail: "a field exceeds \(limits.maxFieldBytes) bytes or the record \(limits.maxRecordBytes) bytes"))
+            }
+            return
+        }
+        let count = fieldIndex
+        if count != columns {
+            sink.warn(InputWarning(line: line, kind: .raggedRow,
+                                   detail: "\(count) field\(count == 1 ? "" : "s"), \(hasHeader ? "header" : "first record") has \(columns)"))
+            if count < columns {
+                let end = Int32(truncatingIfNeeded: record.bytes.count)
+                for i in count..<columns {
+                    record.fieldIDs.append(Int32(truncatingIfNeeded: i))
+                    record.starts.append(end)
+                    record.ends.append(end)
+                }
+            } else {
+                while extrasDeclared < count - columns {
+                    sink.declareField(columns + extrasDeclared, name: "extra_\(extrasDeclared + 1)")
+                    extrasDeclared += 1
+                }
+            }
+        }
+        if tokenizer.nulBytes > 0 {
+            sink.warn(InputWarning(line: line, kind: .nulBytes, detail: "\(tokenizer.nulBytes) NUL byte\(tokenizer.nulBytes == 1 ? "" : "s") removed"))
+        }
+        if tokenizer.unterminatedQuote {
+            sink.warn(InputWarning(line: line, kind: .unterminatedQuote, detail: "quoted field not closed before the end of input"))
+        }
+        record.line = line
+        try sink.consume(record)
+    }
+
+    private mutating func declareHeader(line: Int) throws {
+        if tooManyFields {
+            throw IngestError(.tooManyFields, path: "", line: line,
+                              message: "the header has \(fieldIndex) columns, more than the limit of \(limits.maxFields)")
+        }
+        if tokenizer.outputOverflowed {
+            throw IngestError(.recordTooLarge, path: "", line: line,
+                              message: "the header exceeds the size limits (\(limits.maxFieldBytes) bytes per field)")
+        }
+        for i in 0..<record.count {
+            var name = record.value(at: i)[...]
+            if name.starts(with: [0xEF, 0xBB, 0xBF]) { name = name.dropFirst(3) }
+            while let f = name.first, f == 0x20 || f == 0x09 { name = name.dropFirst() }
+            while let l = name.last, l == 0x20 || l == 0x09 { name = name.dropLast() }
+            sink.declareField(i, name: name.isEmpty ? "column_\(i + 1)" : String(decoding: name, as: UTF8.self))
+        }
+        if tokenizer.nulBytes > 0 {
+            sink.warn(InputWarning(line: line, kind: .nulBytes, detail: "\(tokenizer.nulBytes) NUL bytes removed from the header"))
+        }
+        if tokenizer.unterminatedQuote {
+            sink.warn(InputWarning(line: line, kind: .unterminatedQuote, detail: "quoted field not closed before the end of input"))
+        }
+        columns = record.count
+    }
+}

@@ -1,0 +1,254 @@
+/// A CSV tokenizer: a pure, resumable state machine over bytes the caller owns, with no IO.
+///
+/// Modelled on rust-csv's `csv-core` reader. Each call to ``next(_:output:outputLimit:)`` reads
+/// from the start of `input` until a field ends, a record ends or the input is used up, appends
+/// the unescaped bytes of the current field to `output`, and returns what happened with the
+/// number of input bytes consumed. Running out of input is a state (``Event/needInput``), not an
+/// error: call again with the rest of the stream; an **empty** input means the end of the stream.
+/// Records are identical whatever the chunking of the stream.
+///
+/// Rules (RFC 4180, lenient like real exports):
+/// - records end at LF, CRLF or a bare CR; blank lines (at the start of a record) produce no
+///   record;
+/// - a field that starts with the quote byte is quoted: delimiters, CR and LF inside are data,
+///   a doubled quote is one quote; after the closing quote, any text up to the next delimiter
+///   or record end is appended to the field as unquoted data (`"ab"cd` → `abcd`);
+/// - a quote that does not start a field is data (`ab"cd` → `ab"cd`);
+/// - NUL bytes are dropped from the output and counted in ``nulBytes``;
+/// - a quoted field still open at the end of input ends the record there and sets
+///   ``unterminatedQuote``;
+/// - a record ending with a delimiter, even at the end of input without a line end, has a
+///   final empty field.
+/// Lines: ``lineTerminators`` counts LF, CRLF and bare CR, also inside quoted fields, so
+/// ``recordLine`` is the 1-based physical line where the current record starts.
+///
+/// Output bound: bytes that would grow `output` beyond `outputLimit` are not appended and set
+/// ``outputOverflowed`` (the caller rejects the record); the input is consumed as usual, so memory
+/// stays bounded whatever the field length.
+///
+/// Speed: ordinary bytes are skipped 8 at a time (SWAR: a word holds a byte of interest iff
+/// the "has zero byte" test fires on it XOR the broadcast byte), and each run is appended with
+/// one copy.
+public struct CSVTokenizer: Sendable {
+    /// What ended a call to ``next(_:output:outputLimit:)``.
+    public enum Event: Sendable, Equatable {
+        /// The input was used up inside a record (or between records): call again with more.
+        case needInput
+        /// A field ended; the record goes on.
+        case field
+        /// A field ended, and with it the record.
+        case record
+        /// The end of the stream (empty input) with no record in progress.
+        case end
+    }
+
+    enum State: UInt8, Sendable {
+        case startRecord, startField, inField, inQuoted, quoteInQuoted
+    }
+
+    /// The field separator (ASCII).
+    public let delimiter: UInt8
+    /// The quote byte (ASCII).
+    public let quote: UInt8
+
+    private var state = State.startRecord
+    private var lastWasCR = false
+    private let delimiterWord: UInt64
+    private let quoteWord: UInt64
+
+    /// Line ends consumed so far (LF, CRLF and bare CR count one each).
+    public private(set) var lineTerminators = 0
+    /// The 1-based line where the current (or last) record starts.
+    public private(set) var recordLine = 1
+    /// NUL bytes dropped; the caller resets it (per record, typically).
+    public var nulBytes = 0
+    /// Set when bytes were not appended because of `outputLimit`; the caller resets it.
+    public var outputOverflowed = false
+    /// Set when the end of input closed an open quoted field; the caller resets it.
+    public var unterminatedQuote = false
+
+    /// A tokenizer for `delimiter` and `quote` (both ASCII, different, and not CR, LF or NUL).
+    public init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\"")) {
+        precondition(delimiter < 0x80 && quote < 0x80 && delimiter != quote, "delimiter and quote must be distinct ASCII bytes")
+        precondition(![0, 10, 13].contains(delimiter) && ![0, 10, 13].contains(quote), "delimiter or quote cannot be NUL, CR or LF")
+        self.delimiter = delimiter
+        self.quote = quote
+        delimiterWord = UInt64(delimiter) &* Self.ones
+        quoteWord = UInt64(quote) &* Self.ones
+    }
+
+    /// Whether a record has started and not ended (bytes consumed since the last record end).
+    public var inRecord: Bool { state != .startRecord }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+    private static let lfWord: UInt64 = 0x0A * ones
+    private static let crWord: UInt64 = 0x0D * ones
+
+    @inline(__always)
+    private static func zeroBytes(_ x: UInt64) -> UInt64 {
+        (x &- ones) & ~x & highs
+    }
+
+    /// Index of the first byte at or after `from` that is NUL, CR, LF or `special`, or `count`.
+    @inline(__always)
+    private static func scan(_ p: UnsafePointer<UInt8>, from: Int, count: Int, special: UInt8, specialWord: UInt64) -> Int {
+        var i = from
+        while i + 8 <= count {
+            let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+            let hit = zeroBytes(w) | zeroBytes(w ^ lfWord) | zeroBytes(w ^ crWord) | zeroBytes(w ^ specialWord)
+            if hit != 0 { return i + hit.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < count {
+            let b = p[i]
+            if b == special || b == 0x0A || b == 0x0D || b == 0 { return i }
+            i += 1
+        }
+        return count
+    }
+
+    @inline(__always)
+    private mutating func emit(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ output: inout [UInt8], _ limit: Int) {
+        guard to > from else { return }
+        if output.count + (to - from) <= limit {
+            output.append(contentsOf: UnsafeBufferPointer(start: p + from, count: to - from))
+        } else {
+            outputOverflowed = true
+        }
+    }
+
+    /// Reads `input` from its start until a field or record ends or the input is used up.
+    ///
+    /// - Parameters:
+    ///   - input: the next bytes of the stream; empty means the end of the stream.
+    ///   - output: receives the unescaped bytes of the current field (appended).
+    ///   - outputLimit: `output.count` is never made larger than this.
+    /// - Returns: the event and the number of bytes of `input` consumed (all of them for
+    ///   ``Event/needInput``).
+    public mutating func next(_ input: UnsafeRawBufferPointer, output: inout [UInt8],
+                              outputLimit: Int = .max) -> (event: Event, consumed: Int) {
+        guard let raw = input.baseAddress, input.count > 0 else { return finish() }
+        let p = raw.assumingMemoryBound(to: UInt8.self)
+        let n = input.count
+        var i = 0
+        while i < n {
+            switch state {
+            case .startRecord:
+                let b = p[i]
+                if b == 0x0D {
+                    lineTerminators += 1
+                    lastWasCR = true
+                    i += 1
+                } else if b == 0x0A {
+                    if !lastWasCR { lineTerminators += 1 }
+                    lastWasCR = false
+                    i += 1
+                } else {
+                    lastWasCR = false
+                    recordLine = lineTerminators + 1
+                    state = .startField
+                }
+
+            case .startField:
+                if p[i] == quote {
+                    i += 1
+                    state = .inQuoted
+                } else {
+                    state = .inField
+                }
+
+            case .inField:
+                let start = i
+                i = Self.scan(p, from: i, count: n, special: delimiter, specialWord: delimiterWord)
+                emit(p, start, i, &output, outputLimit)
+                if i == n { return (.needInput, n) }
+                let b = p[i]
+                i += 1
+                if b == delimiter {
+                    state = .startField
+                    return (.field, i)
+                } else if b == 0 {
+                    nulBytes += 1
+                } else {
+                    lineTerminators += 1
+                    lastWasCR = b == 0x0D
+                    state = .startRecord
+                    return (.record, i)
+                }
+
+            case .inQuoted:
+                // CR and LF are data here, counted as lines without breaking the run.
+                var start = i
+                while true {
+                    let stop = Self.scan(p, from: i, count: n, special: quote, specialWord: quoteWord)
+                    if stop > i { lastWasCR = false }
+                    i = stop
+                    if i == n { break }
+                    let b = p[i]
+                    if b == 0x0D {
+                        lineTerminators += 1
+                        lastWasCR = true
+                        i += 1
+                    } else if b == 0x0A {
+                        if !lastWasCR { lineTerminators += 1 }
+                        lastWasCR = false
+                        i += 1
+                    } else {
+                        lastWasCR = false
+                        emit(p, start, i, &output, outputLimit)
+                        i += 1
+                        start = i
+                        if b == 0 {
+                            nulBytes += 1
+                        } else {
+                            state = .quoteInQuoted
+                            break
+                        }
+                    }
+                }
+                if state == .inQuoted {
+                    emit(p, start, i, &output, outputLimit)
+                    return (.needInput, n)
+                }
+
+            case .quoteInQuoted:
+                let b = p[i]
+                if b == quote {
+                    // A doubled quote: the second one is data and the quoted field goes on.
+                    emit(p, i, i + 1, &output, outputLimit)
+                    i += 1
+                    state = .inQuoted
+                } else if b == delimiter {
+                    i += 1
+                    state = .startField
+                    return (.field, i)
+                } else if b == 0x0D || b == 0x0A {
+                    i += 1
+                    lineTerminators += 1
+                    lastWasCR = b == 0x0D
+                    state = .startRecord
+                    return (.record, i)
+                } else {
+                    // Text after the closing quote: appended as unquoted data.
+                    state = .inField
+                }
+            }
+        }
+        return (.needInput, n)
+    }
+
+    /// The end of the stream: closes an open record.
+    private mutating func finish() -> (event: Event, consumed: Int) {
+        switch state {
+        case .startRecord:
+            return (.end, 0)
+        case .inQuoted:
+            unterminatedQuote = true
+        case .startField, .inField, .quoteInQuoted:
+            break
+        }
+        state = .startRecord
+        return (.record, 0)
+    }
+}

@@ -1,0 +1,150 @@
+import Testing
+@testable import ImpactIngest
+
+/// A record as the tokenizer reports it: start line and field values.
+struct TokenizedRecord: Equatable, CustomStringConvertible {
+    var line: Int
+    var fields: [String]
+    init(_ line: Int, _ fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
+    var description: String { "\(line): \(fields.map(\.debugDescription))" }
+}
+
+struct Tokenized: Equatable {
+    var records: [TokenizedRecord]
+    var nulBytes: Int
+    var unterminatedQuote: Bool
+    var lineTerminators: Int
+}
+
+/// Feeds `data` to a tokenizer in consecutive chunks of `sizes`, then the end of input.
+func tokenize(_ data: [UInt8], chunks sizes: [Int], delimiter: UInt8 = UInt8(ascii: ","),
+              quote: UInt8 = UInt8(ascii: "\"")) -> Tokenized {
+    var tokenizer = CSVTokenizer(delimiter: delimiter, quote: quote)
+    var field: [UInt8] = []
+    var fields: [String] = []
+    var records: [TokenizedRecord] = []
+    var position = 0, chunkEnd = 0, nextChunk = 0
+    var nul = 0, unterminated = false
+    while true {
+        if position == chunkEnd, nextChunk < sizes.count {
+            chunkEnd += sizes[nextChunk]
+            nextChunk += 1
+        }
+        let (event, consumed) = data.withUnsafeBytes {
+            tokenizer.next(UnsafeRawBufferPointer(rebasing: $0[position..<chunkEnd]), output: &field)
+        }
+        position += consumed
+        switch event {
+        case .needInput:
+            #expect(position == chunkEnd, "needInput must consume the whole input")
+            continue
+        case .field:
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll()
+        case .record:
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll()
+            records.append(TokenizedRecord(tokenizer.recordLine, fields))
+            fields.removeAll()
+            nul += tokenizer.nulBytes
+            tokenizer.nulBytes = 0
+            unterminated = unterminated || tokenizer.unterminatedQuote
+            tokenizer.unterminatedQuote = false
+        case .end:
+            return Tokenized(records: records, nulBytes: nul, unterminatedQuote: unterminated,
+                             lineTerminators: tokenizer.lineTerminators)
+        }
+    }
+}
+
+struct TokenizerCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var input: String
+    var records: [TokenizedRecord]
+    var nulBytes = 0
+    var unterminated = false
+    var lineTerminators: Int
+    var testDescription: String { name }
+}
+
+let tokenizerCases: [TokenizerCase] = [
+    .init(name: "LF", input: "a,b,c\n1,2,3\n", records: [.init(1, ["a", "b", "c"]), .init(2, ["1", "2", "3"])], lineTerminators: 2),
+    .init(name: "CRLF", input: "a,b\r\n1,2\r\n", records: [.init(1, ["a", "b"]), .init(2, ["1", "2"])], lineTerminators: 2),
+    .init(name: "bare CR", input: "a,b\r1,2\r", records: [.init(1, ["a", "b"]), .init(2, ["1", "2"])], lineTerminators: 2),
+    .init(name: "quoted delimiter and LF", input: "\"x,y\",\"l1\nl2\"\nz,w\n",
+          records: [.init(1, ["x,y", "l1\nl2"]), .init(3, ["z", "w"])], lineTerminators: 3),
+    .init(name: "CRLF inside quotes", input: "\"a\r\nb\",c\r\nd,e\r\n",
+          records: [.init(1, ["a\r\nb", "c"]), .init(3, ["d", "e"])], lineTerminators: 3),
+    .init(name: "doubled quotes", input: "\"he said \"\"hi\"\"\",2\n", records: [.init(1, ["he said \"hi\"", "2"])], lineTerminators: 1),
+    .init(name: "quote pair at the end of a quoted field", input: "\"a\"\"\"", records: [.init(1, ["a\""])], lineTerminators: 0),
+    .init(name: "empty quoted fields", input: "\"\",\"\"\n", records: [.init(1, ["", ""])], lineTerminators: 1),
+    .init(name: "quote inside an unquoted field is data", input: "ab\"cd,e\n", records: [.init(1, ["ab\"cd", "e"])], lineTerminators: 1),
+    .init(name: "text after a closing quote is appended", input: "\"ab\"cd,e\n", records: [.init(1, ["abcd", "e"])], lineTerminators: 1),
+    .init(name: "blank lines give no record", input: "\n\r\na,b\n\n\nc,d",
+          records: [.init(3, ["a", "b"]), .init(6, ["c", "d"])], lineTerminators: 5),
+    .init(name: "trailing empty field without final EOL", input: "1,x\n3,", records: [.init(1, ["1", "x"]), .init(2, ["3", ""])], lineTerminators: 1),
+    .init(name: "only delimiters", input: ",,\n", records: [.init(1, ["", "", ""])], lineTerminators: 1),
+    .init(name: "single column", input: "x\ny\n", records: [.init(1, ["x"]), .init(2, ["y"])], lineTerminators: 2),
+    .init(name: "NUL bytes dropped", input: "a\u{0}b,c\n\"q\u{0}\",\u{0}\n", records: [.init(1, ["ab", "c"]), .init(2, ["q", ""])],
+          nulBytes: 3, lineTerminators: 2),
+    .init(name: "unterminated quote at end", input: "a,\"open\nmore", records: [.init(1, ["a", "open\nmore"])],
+          unterminated: true, lineTerminators: 1),
+    .init(name: "quoted field closed before CR", input: "\"a\"\r\"b\"\r\n", records: [.init(1, ["a"]), .init(2, ["b"])], lineTerminators: 2),
+    .init(name: "long runs skipped by words", input: "abcdefghijklmnopqrstuvwxyz0123456789,\"ABCDEFGHIJKLMNOPQRSTUVWXYZ,;|\t\"\n",
+          records: [.init(1, ["abcdefghijklmnopqrstuvwxyz0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ,;|\t"])], lineTerminators: 1),
+    .init(name: "non-ASCII bytes are ordinary", input: "ÀÉÎÕÜàéîõü€,ŒœŸ 😀\n", records: [.init(1, ["ÀÉÎÕÜàéîõü€", "ŒœŸ 😀"])], lineTerminators: 1),
+    .init(name: "empty input", input: "", records: [], lineTerminators: 0),
+    .init(name: "only blank lines", input: "\r\n\n\r", records: [], lineTerminators: 3),
+]
+
+@Test(arguments: tokenizerCases)
+func tokenizerGivesTheSameRecordsUnderEveryChunking(_ c: TokenizerCase) {
+    let data = bytes(c.input)
+    for chunking in chunkings(data.count) {
+        let result = tokenize(data, chunks: chunking.sizes)
+        #expect(result.records == c.records, "\(chunking.name)")
+        #expect(result.nulBytes == c.nulBytes, "\(chunking.name)")
+        #expect(result.unterminatedQuote == c.unterminated, "\(chunking.name)")
+        #expect(result.lineTerminators == c.lineTerminators, "\(chunking.name)")
+    }
+}
+
+@Test func tokenizerUsesTheConfiguredDelimiterAndQuote() {
+    let data = bytes("a;'x;y';'it''s'\tz\n")
+    for chunking in chunkings(data.count) {
+        let result = tokenize(data, chunks: chunking.sizes, delimiter: UInt8(ascii: ";"), quote: UInt8(ascii: "'"))
+        #expect(result.records == [.init(1, ["a", "x;y", "it's\tz"])], "\(chunking.name)")
+    }
+    let tabbed = tokenize(bytes("a b\t\"c\td\"\n"), chunks: [10], delimiter: 0x09)
+    #expect(tabbed.records == [.init(1, ["a b", "c\td"])])
+}
+
+@Test func tokenizerStopsStoringAtTheOutputLimitButConsumesTheField() {
+    var tokenizer = CSVTokenizer()
+    var output: [UInt8] = []
+    let data = bytes(String(repeating: "x", count: 100) + ",ok\n")
+    let (event, consumed) = data.withUnsafeBytes { tokenizer.next($0, output: &output, outputLimit: 10) }
+    #expect(event == .field)
+    #expect(consumed == 101)
+    #expect(output.isEmpty)
+    #expect(tokenizer.outputOverflowed)
+    output.removeAll()
+    let (second, _) = data.withUnsafeBytes { tokenizer.next(UnsafeRawBufferPointer(rebasing: $0[101...]), output: &output, outputLimit: 10) }
+    #expect(second == .record)
+    #expect(output == bytes("ok"))
+}
+
+@Test func tokenizerEndsWithEndAfterTheLastRecord() {
+    var tokenizer = CSVTokenizer()
+    var output: [UInt8] = []
+    let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+    #expect(tokenizer.next(empty, output: &output).event == .end)
+    let (event, consumed) = bytes("a").withUnsafeBytes { tokenizer.next($0, output: &output) }
+    #expect(event == .needInput && consumed == 1 && tokenizer.inRecord)
+    #expect(tokenizer.next(empty, output: &output).event == .record)
+    #expect(tokenizer.next(empty, output: &output).event == .end)
+    #expect(output == bytes("a"))
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import ImpactIngest
-@Test func moduleLinks() { #expect(Bool(true)) }
