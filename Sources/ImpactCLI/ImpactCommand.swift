@@ -4,7 +4,10 @@ import ArgumentParser
 public struct ImpactCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "impact",
-        abstract: "Breach-impact analyzer for leaked datasets.",
-        subcommands: [])
+        abstract: "Breach-impact analyzer for leaked datasets: who is hit, at which controller, with which special categories.",
+        discussion: ImpactExit.helpText,
+        version: "0.1.0",
+        subcommands: [AnalyzeCommand.self],
+        defaultSubcommand: AnalyzeCommand.self)
     public init() {}
 }

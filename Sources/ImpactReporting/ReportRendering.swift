@@ -81,7 +81,7 @@ public enum TextReport {
             var d = "  \(OutputSafety.plainText(i.path)): \(i.format)"
             if let c = i.compression { d += "+\(c)" }
             d += ", \(i.encoding)"
-            if let del = i.delimiter { d += ", delimiter \(del == "\t" ? "TAB" : del)" }
+            if let del = i.delimiter { d += ", delimiter \(del == "\\t" || del == "\t" ? "TAB" : del)" }
             if i.format == "csv" { d += i.header ? ", header" : ", no header" }
             if let p = i.recordPath { d += ", records at \(p)" }
             d += ", \(i.records) records"

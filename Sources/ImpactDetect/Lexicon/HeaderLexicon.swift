@@ -11,6 +11,13 @@ public struct HeaderMatch: Sendable, Equatable {
     public var strength: Double
     /// The context word that decided the role (`laboratoire` in `laboratoire.nom`), if any.
     public var context: String?
+
+    public init(role: FieldRole, synonym: String, strength: Double, context: String? = nil) {
+        self.role = role
+        self.synonym = synonym
+        self.strength = strength
+        self.context = context
+    }
 }
 
 /// Maps a column header or a JSON path to a ``FieldRole`` (`patient.nom` → last name,

@@ -1,0 +1,62 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes command output: standard output (a closed pipe, as in `impact leak.csv | head`, is
+/// a normal end: exit 0 quietly) or a file created owner-only (0600) through a temporary file
+/// renamed into place, so that an interrupted run leaves no half-written output.
+enum OutputWriter {
+    /// Ignore SIGPIPE so that a closed pipe surfaces as EPIPE on write.
+    static func installSignalHandling() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Writes `data` to standard output. Exits 0 on a broken pipe.
+    static func writeStdout(_ data: Data) throws {
+        try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
+            var off = 0
+            while off < buf.count {
+                let n = write(1, buf.baseAddress! + off, buf.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE { exit(0) }
+                    throw CLIError.cannotWrite("standard output: \(String(cString: strerror(errno)))")
+                }
+                off += n
+            }
+        }
+    }
+
+    /// Writes `data` to `path` atomically with mode 0600.
+    static func writeFile(_ data: Data, to path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CLIError.cannotWrite("\(path): \(String(cString: strerror(errno)))") }
+        var ok = true
+        data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
+            var off = 0
+            while off < buf.count {
+                let n = write(fd, buf.baseAddress! + off, buf.count - off)
+                if n < 0 { if errno == EINTR { continue }; ok = false; return }
+                off += n
+            }
+        }
+        if fsync(fd) != 0 { ok = false }
+        close(fd)
+        guard ok, rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw CLIError.cannotWrite("\(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+enum CLIError: Error, CustomStringConvertible {
+    case cannotWrite(String)
+    var description: String {
+        switch self {
+        case .cannotWrite(let s): return "cannot write \(s)"
+        }
+    }
+}

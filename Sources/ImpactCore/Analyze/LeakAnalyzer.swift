@@ -1,0 +1,132 @@
+@_exported import ImpactReporting
+import ImpactIngest
+import ImpactJSON
+import ImpactDetect
+
+/// The input formats `impact` reads.
+public enum InputFormatChoice: String, Sendable, CaseIterable {
+    case csv, json, jsonl
+}
+
+/// Options of an analysis.
+public struct AnalysisOptions: Sendable {
+    /// Force the input format (default: detected from content).
+    public var inputFormat: InputFormatChoice?
+    /// The field whose values identify the controller (default: the FINESS or lab-name field).
+    public var controllerColumn: String?
+    /// CSV overrides (delimiter, header, encoding); nil members are sniffed.
+    public var csv = CSVOptions()
+    /// Resource limits of the readers.
+    public var limits = IngestLimits()
+    /// Records (and bytes) of each input held to decide the field plans.
+    public var sampleRecords = 5_000
+    public var sampleBytes = 16 << 20
+    /// Key of the in-memory subject hashes (default: random per run).
+    public var hasher = SubjectKeyHasher()
+
+    public init() {}
+}
+
+/// The result of an analysis: the report (complete or not) and the inputs that failed.
+public struct AnalysisOutcome: Sendable {
+    public var report: ImpactReport
+    /// Inputs that could not be opened or read to their end.
+    public var failures: [IngestError]
+}
+
+/// Streams every input through detection, classification and subject linking, and builds the
+/// ``ImpactReport``. Several inputs are counted together (a patient in two files counts once).
+///
+/// Errors: never throws. An input that cannot be opened, or that fails mid-stream (truncated
+/// gzip or JSON, I/O error), is listed in ``AnalysisOutcome/failures``; the records read before
+/// the failure are analysed and the report is marked `complete: false`.
+public final class LeakAnalyzer {
+    public let options: AnalysisOptions
+
+    public init(options: AnalysisOptions = AnalysisOptions()) {
+        self.options = options
+    }
+
+    public func analyze(paths: [String]) -> AnalysisOutcome {
+        let processor = RecordProcessor(lexicon: TermLexicon.standard, headers: HeaderLexicon.standard,
+                                        hasher: options.hasher, controllerColumn: options.controllerColumn)
+        var inputs: [ImpactReport.Input] = []
+        var failures: [IngestError] = []
+        var warnings: [ImpactReport.WarningSummary] = []
+        var rejections: [ImpactReport.Rejection] = []
+        for path in paths {
+            let sink = AnalysisSink(processor: processor, path: path,
+                                    sampleRecords: options.sampleRecords, sampleBytes: options.sampleBytes)
+            var desc = InputDescription(path: path, format: "unknown")
+            var failure: IngestError?
+            do {
+                desc = try read(path: path, into: sink)
+            } catch let e as IngestError {
+                var e = e
+                if e.path.isEmpty { e.path = path }
+                failure = e
+            } catch {
+                failure = IngestError(.io, path: path, message: "read error")
+            }
+            sink.finish()
+            if let failure {
+                failures.append(failure)
+                desc.records = sink.consumedCount + sink.rejectedCount
+                desc.rejectedRecords = sink.rejectedCount
+            }
+            inputs.append(ImpactReport.Input(
+                path: path, format: desc.format, compression: desc.compression, encoding: desc.encoding,
+                bom: desc.bom, delimiter: desc.delimiter, header: desc.header, recordPath: desc.recordPath,
+                records: sink.consumedCount + sink.rejectedCount, analysedRecords: sink.consumedCount,
+                rejectedRecords: sink.rejectedCount, bytes: desc.bytes, complete: failure == nil,
+                error: failure?.description))
+            for (kind, w) in sink.warnings.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                warnings.append(.init(kind: kind.rawValue, count: w.count, firstLines: w.lines.map { "\(path):\($0)" }, detail: w.detail))
+            }
+            for r in sink.rejections where rejections.count < 1000 {
+                rejections.append(.init(input: path, line: r.line, reason: r.reason.rawValue, detail: r.detail))
+            }
+        }
+        let report = ReportBuilder.build(processor: processor, inputs: inputs, warnings: warnings,
+                                         rejections: rejections, failures: failures)
+        return AnalysisOutcome(report: report, failures: failures)
+    }
+
+    /// Opens one input, detects its format and streams it into `sink`.
+    private func read(path: String, into sink: AnalysisSink) throws -> InputDescription {
+        let opened = try InputOpener.open(path: path)
+        let format = try options.inputFormat ?? detectFormat(opened)
+        switch format {
+        case .csv:
+            let reader = try CSVRecordReader(input: opened, path: path, options: mergedCSVOptions())
+            return try reader.run(into: sink)
+        case .json, .jsonl:
+            let decoded = try DecodingByteSource(opened.source, forced: options.csv.encoding)
+            let mode: JSONMode? = options.inputFormat.map { $0 == .json ? .document : .lines }
+            let reader = JSONRecordReader(source: decoded, path: path, mode: mode, limits: options.limits)
+            var desc = try reader.run(into: sink)
+            desc.path = path
+            desc.compression = opened.compression
+            desc.encoding = decoded.encoding.rawValue
+            desc.bom = decoded.hadBOM
+            desc.bytes = opened.storedBytes
+            return desc
+        }
+    }
+
+    private func mergedCSVOptions() -> CSVOptions {
+        var o = options.csv
+        o.limits = options.limits
+        return o
+    }
+
+    /// JSON when the first non-space byte (after a UTF-8 BOM) is `{` or `[`, else CSV.
+    private func detectFormat(_ opened: OpenedInput) throws -> InputFormatChoice {
+        let head = try opened.source.peek(upTo: 4096)
+        var i = 0
+        if head.count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF { i = 3 }
+        while i < head.count, head[i] == 0x20 || head[i] == 0x09 || head[i] == 0x0A || head[i] == 0x0D { i += 1 }
+        guard i < head.count else { return .csv }
+        return head[i] == UInt8(ascii: "{") || head[i] == UInt8(ascii: "[") ? .json : .csv
+    }
+}

@@ -1,0 +1,64 @@
+import ImpactDetect
+
+/// The controllers (GDPR Art. 4(7)) found in a leak: each lab, keyed by its FINESS (or the
+/// value of the controller column), with the name most often written beside it.
+///
+/// Behaviour: `index(id:name:)` is called once per record with the normalised bytes of the
+/// controller id (empty when the record has none) and of the controller name; records with
+/// neither go to the controller `unknown`. When the data has no id column, the folded name is
+/// the key and the first spelling met is the name shown. Per-record cost: one keyed hash and
+/// one table probe; a `String` is built only the first time an id or a name is met.
+public final class ControllerRegistry {
+    public struct Entry: Sendable {
+        public var id: String
+        public var records = 0
+        /// Name spellings met, with how many records carried each (at most 16 kept).
+        public var names: [(name: String, count: Int)] = []
+        fileprivate var nameHashes: [UInt64] = []
+
+        /// The most frequent name, or nil.
+        public var name: String? { names.max { $0.count < $1.count || ($0.count == $1.count && $0.name > $1.name) }?.name }
+    }
+
+    public private(set) var entries: [Entry] = []
+    private var indexOfKey = UInt64Table(capacity: 64)
+    private let hasher = SubjectKeyHasher(k0: 0x243F_6A88_85A3_08D3, k1: 0x1319_8A2E_0370_7344)
+    public static let unknownID = "unknown"
+
+    public init() {}
+
+    public var count: Int { entries.count }
+
+    /// The index of the controller identified by `id` (or by `name` when `id` is empty).
+    /// - Parameters:
+    ///   - id: the normalised controller id (e.g. a FINESS), possibly empty.
+    ///   - name: the controller's name as written, possibly empty.
+    public func index(id: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, foldedName: UnsafeRawBufferPointer) -> Int {
+        let keyBytes: UnsafeRawBufferPointer
+        let kind: UInt64
+        if id.count > 0 { keyBytes = id; kind = 1 } else if foldedName.count > 0 { keyBytes = foldedName; kind = 2 } else { keyBytes = id; kind = 3 }
+        let h = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.patientID), kind), keyBytes)).rawValue
+        let (v, inserted) = indexOfKey.getOrInsert(h) { UInt32(entries.count) }
+        let i = Int(v)
+        if inserted {
+            let idString: String
+            switch kind {
+            case 1: idString = String(decoding: id, as: UTF8.self)
+            case 2: idString = String(decoding: name, as: UTF8.self)
+            default: idString = ControllerRegistry.unknownID
+            }
+            entries.append(Entry(id: idString))
+        }
+        entries[i].records += 1
+        if name.count > 0 {
+            let nh = hasher.finish(hasher.absorb(hasher.begin(.email), name)).rawValue
+            if let j = entries[i].nameHashes.firstIndex(of: nh) {
+                entries[i].names[j].count += 1
+            } else if entries[i].nameHashes.count < 16 {
+                entries[i].nameHashes.append(nh)
+                entries[i].names.append((String(decoding: name, as: UTF8.self), 1))
+            }
+        }
+        return i
+    }
+}

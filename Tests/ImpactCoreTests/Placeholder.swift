@@ -1,3 +1,0 @@
-import Testing
-@testable import ImpactCore
-@Test func moduleLinks() { #expect(Bool(true)) }

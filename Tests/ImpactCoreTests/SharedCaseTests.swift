@@ -1,0 +1,205 @@
+import Foundation
+import Testing
+@testable import ImpactCore
+
+/// The classification and counting statements of `../shared/cases/` (parse-level statements are
+/// tested in ImpactIngestTests / ImpactJSONTests). Each test is named after its case folder.
+@Suite struct SharedCaseTests {
+    static func run(_ folder: String, _ files: String...) -> ImpactReport {
+        LeakAnalyzer().analyze(paths: files.map { TestPaths.caseFile(folder, $0) }).report
+    }
+
+    static func field(_ r: ImpactReport, _ name: String) -> ImpactReport.Field? {
+        r.fields.first { $0.name == name }
+    }
+
+    static func categories(_ r: ImpactReport, _ name: String) -> [String] {
+        field(r, name)?.categories ?? ["<missing field \(name)>"]
+    }
+
+    @Test func case001_semicolonDecimalComma() {
+        let r = Self.run("001-semicolon-decimal-comma", "input.csv")
+        #expect(r.inputs[0].delimiter == ";")
+        #expect(r.records == 4)
+        #expect(Self.categories(r, "nom") == ["person_name"])
+        #expect(Self.categories(r, "prenom") == ["person_name"])
+        #expect(Self.categories(r, "email") == ["email_address"])
+        for f in ["id", "montant", "note"] { #expect(Self.categories(r, f) == [], "\(f)") }
+        #expect(r.subjects == 4)
+    }
+
+    @Test func case002_tabDelimitedSpacesInValues() {
+        let r = Self.run("002-tab-delimited-spaces-in-values", "input.csv")
+        #expect(r.inputs[0].delimiter == "\\t")
+        #expect(r.records == 3)
+        #expect(Self.categories(r, "Nom complet") == ["person_name"])
+        #expect(Self.categories(r, "Adresse postale") == ["postal_address"])
+        #expect(Self.categories(r, "Né le") == ["birth_date"])
+        #expect(Self.categories(r, "Téléphone fixe") == ["phone_number"])
+        #expect(r.subjects == 3)
+    }
+
+    @Test func case003_quotedNewline() {
+        let a = Self.run("003-quoted-newline", "a.csv")
+        #expect(a.records == 3)
+        #expect(a.subjects == 3)
+        #expect(Self.categories(a, "commentaire").contains("health"))
+        let b = Self.run("003-quoted-newline", "b.csv")
+        #expect(b.records == 1)
+        #expect(b.fields.count == 1)
+        #expect(b.fields[0].categories.contains("health"))
+    }
+
+    @Test func case005_bomQuotedFirstHeader() {
+        let r = Self.run("005-bom-quoted-first-header", "input.csv")
+        #expect(r.fields.first?.name == "Nom")
+        #expect(r.inputs[0].delimiter == ";")
+        #expect(Self.categories(r, "Nom") == ["person_name"])
+        #expect(Self.categories(r, "Prénom") == ["person_name"])
+        #expect(Self.categories(r, "Email") == ["email_address"])
+        #expect(!r.fields.contains { $0.name.unicodeScalars.contains("\u{FEFF}") })
+        #expect(r.subjects == 2)
+    }
+
+    @Test func case006_raggedRows() {
+        let r = Self.run("006-ragged-rows", "input.csv")
+        #expect(r.records == 4)
+        #expect(r.rejectedRecords == 0)
+        let ragged = r.warnings.first { $0.kind == "ragged_row" }
+        #expect(ragged?.count == 2)
+        #expect(ragged?.firstLines.map { $0.split(separator: ":").last.map(String.init) } == ["3", "4"])
+        // The overflow phone of line 3 is analysed, not dropped.
+        #expect(r.fields.contains { $0.name.hasPrefix("extra_") && $0.values >= 1 })
+        #expect(Self.field(r, "email")?.values == 3)
+        #expect(r.subjects == 4)
+    }
+
+    @Test func case007_trailingBlankLinesAndNoFinalEOL() {
+        let a = Self.run("007-trailing-blank-lines-and-no-final-eol", "a.csv")
+        #expect(a.records == 3)
+        #expect(a.warnings.isEmpty)
+        #expect(a.subjects == 3)
+        let b = Self.run("007-trailing-blank-lines-and-no-final-eol", "b.csv")
+        #expect(b.records == 3)
+        #expect(b.warnings.isEmpty)
+        #expect(Self.field(b, "email")?.values == 1)
+    }
+
+    @Test func case009_veryLongField() {
+        let r = Self.run("009-very-long-field", "input.csv")
+        #expect(r.records == 3)
+        #expect(r.rejectedRecords == 0)
+        #expect(Self.categories(r, "notes").contains("health"))
+        let json = String(decoding: (try? ReportJSON.encode(r)) ?? Data(), as: UTF8.self)
+        #expect(json.count < 100_000)
+    }
+
+    @Test func case010_nulByteInField() throws {
+        let r = Self.run("010-nul-byte-in-field", "input.csv")
+        #expect(r.records == 3)
+        #expect(Self.field(r, "email")?.values == 2)
+        #expect(r.warnings.first { $0.kind == "nul_bytes" }?.firstLines.first?.hasSuffix(":2") == true)
+        #expect(r.subjects == 3)
+        let json = try ReportJSON.encode(r)
+        #expect(!json.contains(0))
+        #expect(!TextReport.render(r).utf8.contains(0))
+    }
+
+    @Test func case011_windows1252FrenchExport() {
+        let r = Self.run("011-windows-1252-french-export", "input.csv")
+        #expect(r.inputs[0].encoding == "windows-1252")
+        #expect(r.records == 3)
+        #expect(Self.categories(r, "Prénom") == ["person_name"])
+        #expect(Self.categories(r, "Nom") == ["person_name"])
+        #expect(Self.categories(r, "Ville") == ["postal_address"])
+        #expect(r.subjects == 3)
+        let text = TextReport.render(r)
+        #expect(!text.unicodeScalars.contains { $0.value >= 0x80 && $0.value < 0xA0 || $0 == "\u{FFFD}" })
+    }
+
+    @Test(arguments: ["with-bom.txt", "no-bom.csv"])
+    func case013_utf16leExcelUnicodeText(file: String) {
+        let r = Self.run("013-utf16le-excel-unicode-text", file)
+        #expect(r.inputs[0].encoding == "utf-16le")
+        #expect(r.inputs[0].delimiter == "\\t")
+        #expect(r.records == 3)
+        #expect(Self.categories(r, "N° Sécurité sociale") == ["national_id"])
+        #expect(Self.categories(r, "Email") == ["email_address"])
+        #expect(Self.categories(r, "Prénom") == ["person_name"])
+        #expect(r.subjectsByCategory["national_id"] == 3)
+        #expect(r.subjects == 3)
+    }
+
+    @Test func case014_jsonArrayNestedObjects() {
+        let r = Self.run("014-json-array-nested-objects", "input.json")
+        #expect(r.records == 3)
+        #expect(r.inputs[0].format == "json")
+        #expect(Self.categories(r, "patient.nir") == ["national_id"])
+        #expect(Self.categories(r, "patient.nom") == ["person_name"])
+        #expect(Self.categories(r, "contacts.emails[]") == ["email_address"])
+        #expect(Set(Self.categories(r, "consultations[].motif")).isSuperset(of: ["health", "pregnancy"]))
+        #expect(Self.categories(r, "consultations[].medecin") == ["health_professional"])
+        #expect(Set(Self.categories(r, "antecedents")).isSuperset(of: ["health", "genetic"]))
+        #expect(r.healthProfessionals == 2)
+        #expect(r.subjectsByCategory["pregnancy"] == 1)
+        #expect(r.subjects == 3)
+    }
+
+    @Test func case015_jsonlBrokenLines() {
+        let r = Self.run("015-jsonl-broken-lines", "input.jsonl")
+        #expect(r.analysedRecords == 3)
+        #expect(r.rejectedRecords == 2)
+        #expect(r.rejections.map(\.line) == [3, 4])
+        #expect(r.countsAreLowerBound)
+        #expect(r.subjects == 3)
+    }
+
+    @Test func case017_nirCorsicaAndFormatVariants() {
+        let r = Self.run("017-nir-corsica-and-format-variants", "input.csv")
+        #expect(Self.categories(r, "nir") == ["national_id"])
+        #expect(Self.field(r, "nir")?.invalidValues == 0)
+        #expect(Self.field(r, "nir")?.evidence.contains { $0.contains("6 pass the NIR key") && $0.contains("1 without key") } == true)
+        #expect(!Self.categories(r, "ref_dossier").contains("national_id"))
+        #expect(r.subjects == 7)
+    }
+
+    @Test func case018_nirTemporaryNIA() {
+        let r = Self.run("018-nir-temporary-nia", "input.csv")
+        #expect(Self.categories(r, "num_secu") == ["national_id"])
+        #expect(Self.field(r, "num_secu")?.evidence.contains { $0.contains("4 pass the NIR key (3 temporary NIA)") } == true)
+        #expect(r.subjects == 4)
+    }
+
+    @Test func case020_datesVsPhonesAndNormalisation() {
+        let r = Self.run("020-dates-vs-phones-and-normalisation", "input.csv")
+        #expect(Self.categories(r, "Né(e) le") == ["birth_date"])
+        #expect(Self.field(r, "Né(e) le")?.values == 5)
+        #expect(!Self.categories(r, "date_commande").contains("phone_number"))
+        #expect(!Self.categories(r, "date_commande").contains("birth_date"))
+        #expect(!Self.categories(r, "code_postal").contains("phone_number"))
+        #expect(Self.categories(r, "tel") == ["phone_number"])
+        #expect(Self.categories(r, "email") == ["email_address"])
+        #expect(r.subjects == 4)
+    }
+
+    @Test func case023_csvFormulaInjection() {
+        let r = Self.run("023-csv-formula-injection", "input.csv")
+        #expect(r.records == 3)
+        #expect(Self.categories(r, "tel") == ["phone_number"])
+        #expect(Self.field(r, "tel")?.values == 3)
+        #expect(r.subjects == 3)
+        for line in TextReport.render(r).split(separator: "\n") {
+            let t = line.drop { $0 == " " }
+            #expect(!(t.first.map { "=+@".contains($0) } ?? false), "unneutralised line")
+        }
+    }
+
+    @Test(arguments: ["a-truncated.csv.gz", "b-bad-crc.csv.gz"])
+    func case025_truncatedGzip(file: String) {
+        let outcome = LeakAnalyzer().analyze(paths: [TestPaths.caseFile("025-truncated-gzip", file)])
+        #expect(outcome.report.complete == false)
+        #expect(outcome.report.countsAreLowerBound)
+        #expect(outcome.failures.count == 1)
+        #expect(outcome.failures.first.map { [.truncatedGzip, .corruptGzip].contains($0.kind) } == true)
+    }
+}
