@@ -9,6 +9,11 @@ import PackageDescription
 //   ImpactReporting  the report model (Codable, versioned) and its renderers
 //   ImpactSynth   synthetic leaks with ground truth
 //   ImpactCLI     one file per subcommand; exit codes
+// Release builds of the hot modules skip the runtime exclusivity checks (the per-access
+// bookkeeping on class properties cost ~30% of an analysis, measured with perf in
+// scripts/bench-results/); debug builds, and so the tests, keep them.
+let hot: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "impact",
     platforms: [.macOS(.v13)],
@@ -22,11 +27,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "ImpactIngest", dependencies: ["CZlib"]),
-        .target(name: "ImpactJSON", dependencies: ["ImpactIngest"]),
-        .target(name: "ImpactDetect", resources: [.copy("Resources")]),
+        .target(name: "ImpactIngest", dependencies: ["CZlib"], swiftSettings: hot),
+        .target(name: "ImpactJSON", dependencies: ["ImpactIngest"], swiftSettings: hot),
+        .target(name: "ImpactDetect", resources: [.copy("Resources")], swiftSettings: hot),
         .target(name: "ImpactReporting", dependencies: ["ImpactDetect"]),
-        .target(name: "ImpactCore", dependencies: ["ImpactIngest", "ImpactJSON", "ImpactDetect", "ImpactReporting"]),
+        .target(name: "ImpactCore", dependencies: ["ImpactIngest", "ImpactJSON", "ImpactDetect", "ImpactReporting"], swiftSettings: hot),
         .target(name: "ImpactSynth", dependencies: ["CZlib"]),
         .target(name: "ImpactCLI", dependencies: [
             "ImpactCore", "ImpactSynth",

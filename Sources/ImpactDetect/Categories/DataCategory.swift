@@ -103,9 +103,8 @@ public struct CategorySet: OptionSet, Hashable, Sendable {
     public var categories: [DataCategory] { DataCategory.allCases.filter { has($0) } }
 
     /// With implied categories added (pregnancy ⇒ health, drug_treatment ⇒ health).
-    public var closed: CategorySet {
-        var s = self
-        for c in categories { for i in c.implied { s.insert(CategorySet(i)) } }
-        return s
+    @inlinable public var closed: CategorySet {
+        let implyHealth = DataCategory.pregnancy.bit | DataCategory.drugTreatment.bit
+        return rawValue & implyHealth != 0 ? CategorySet(rawValue: rawValue | DataCategory.health.bit) : self
     }
 }
