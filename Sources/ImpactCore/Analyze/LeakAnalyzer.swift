@@ -28,10 +28,13 @@ public struct AnalysisOptions: Sendable {
 }
 
 /// The result of an analysis: the report (complete or not) and the inputs that failed.
-public struct AnalysisOutcome: Sendable {
+public struct AnalysisOutcome {
     public var report: ImpactReport
     /// Inputs that could not be opened or read to their end.
     public var failures: [IngestError]
+    /// The subject and controller state after the run (what a case store persists).
+    public var linker: SubjectLinker
+    public var controllers: ControllerRegistry
 }
 
 /// Streams every input through detection, classification and subject linking, and builds the
@@ -47,9 +50,13 @@ public final class LeakAnalyzer {
         self.options = options
     }
 
-    public func analyze(paths: [String]) -> AnalysisOutcome {
+    /// Analyses `paths` together.
+    /// - Parameter prepare: called before the first record with the subject linker and the
+    ///   controller registry, so that a case store can import the identities of earlier runs.
+    public func analyze(paths: [String], prepare: ((SubjectLinker, ControllerRegistry) -> Void)? = nil) -> AnalysisOutcome {
         let processor = RecordProcessor(lexicon: TermLexicon.standard, headers: HeaderLexicon.standard,
                                         hasher: options.hasher, controllerColumn: options.controllerColumn)
+        prepare?(processor.linker, processor.controllers)
         var inputs: [ImpactReport.Input] = []
         var failures: [IngestError] = []
         var warnings: [ImpactReport.WarningSummary] = []
@@ -89,7 +96,7 @@ public final class LeakAnalyzer {
         }
         let report = ReportBuilder.build(processor: processor, inputs: inputs, warnings: warnings,
                                          rejections: rejections, failures: failures)
-        return AnalysisOutcome(report: report, failures: failures)
+        return AnalysisOutcome(report: report, failures: failures, linker: processor.linker, controllers: processor.controllers)
     }
 
     /// Opens one input, detects its format and streams it into `sink`.

@@ -11,6 +11,9 @@ import ImpactDetect
 public final class ControllerRegistry {
     public struct Entry: Sendable {
         public var id: String
+        /// How the controller is looked up: 1 by id bytes, 2 by folded name, 3 `unknown`; and the bytes.
+        public var lookupKind: Int = 3
+        public var lookupKey: [UInt8] = []
         public var records = 0
         /// Name spellings met, with how many records carried each (at most 16 kept).
         public var names: [(name: String, count: Int)] = []
@@ -28,6 +31,26 @@ public final class ControllerRegistry {
     public init() {}
 
     public var count: Int { entries.count }
+
+    /// Adds a controller of an earlier run of a case (its records count carries over) and
+    /// returns its index. Call before the first record.
+    public func preload(id: String, name: String?, records: Int, lookupKind: Int, lookupKey: [UInt8]) -> Int {
+        let h = lookupKey.withUnsafeBytes { kb in
+            hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.patientID), UInt64(lookupKind)), kb)).rawValue
+        }
+        let (v, inserted) = indexOfKey.getOrInsert(h) { UInt32(entries.count) }
+        if inserted {
+            var e = Entry(id: id, lookupKind: lookupKind, lookupKey: lookupKey)
+            if let name {
+                e.names = [(name, records)]
+                var n = name
+                e.nameHashes = [n.withUTF8 { hasher.finish(hasher.absorb(hasher.begin(.email), UnsafeRawBufferPointer($0))).rawValue }]
+            }
+            entries.append(e)
+        }
+        entries[Int(v)].records += records
+        return Int(v)
+    }
 
     /// The index of the controller identified by `id` (or by `name` when `id` is empty).
     /// - Parameters:
@@ -47,7 +70,7 @@ public final class ControllerRegistry {
             case 2: idString = String(decoding: name, as: UTF8.self)
             default: idString = ControllerRegistry.unknownID
             }
-            entries.append(Entry(id: idString))
+            entries.append(Entry(id: idString, lookupKind: Int(kind), lookupKey: Array(keyBytes)))
         }
         entries[i].records += 1
         if name.count > 0 {

@@ -24,6 +24,14 @@ public final class SubjectLinker {
     public private(set) var basisCounts: [SubjectKeyKind: Int] = [:]
     public private(set) var recordOnly = 0
 
+    /// Identities of earlier runs of a case (see ``SubjectDirectory``); nil for a one-off run.
+    public var directory: SubjectDirectory?
+    /// Stored subject id → its node in this run.
+    private var nodeOfStoredSubject: [Int: Int32] = [:]
+    /// Health professionals already counted by earlier runs, per controller and in total.
+    private var storedProfessionals: [Int] = []
+    private var storedProfessionalsTotal = 0
+
     public init() {
         parent.reserveCapacity(1 << 14)
         recordKeys.reserveCapacity(8)
@@ -83,9 +91,13 @@ public final class SubjectLinker {
             basisCounts[recordKinds[0], default: 0] += 1
             anchor = -1
             for k in recordKeys {
-                let (v, _) = nodeOfKey.getOrInsert(k) { UInt32(bitPattern: newNode()) }
+                let (v, inserted) = nodeOfKey.getOrInsert(k) { UInt32(bitPattern: newNode()) }
                 let node = Int32(bitPattern: v)
                 anchor = anchor < 0 ? node : union(anchor, node)
+                if inserted, let directory, let stored = directory.storedSubject(for: SubjectKey(rawValue: k)),
+                   let storedNode = nodeOfStoredSubject[stored] {
+                    anchor = union(anchor, storedNode)
+                }
             }
         }
         observations.formUnion(SubjectLinker.pack(node: anchor, controller: controller), categories)
@@ -95,8 +107,73 @@ public final class SubjectLinker {
     /// separately, never as data subjects.
     public func addHealthProfessional(_ key: SubjectKey, controller: Int) {
         let packed = (key.rawValue &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(controller) &* 0xC2B2_AE3D_27D4_EB4F
-        _ = prescriberPerController.getOrInsert(packed == 0 ? 1 : packed) { UInt32(controller) }
-        _ = prescriberKeys.getOrInsert(key.rawValue) { 0 }
+        // Value: controller index + 1, or 0 when an earlier run of the case counted it already.
+        _ = prescriberPerController.getOrInsert(packed == 0 ? 1 : packed) {
+            directory?.isStoredHealthProfessional(key, controller: controller) == true ? 0 : UInt32(controller + 1)
+        }
+        _ = prescriberKeys.getOrInsert(key.rawValue) { directory?.isStoredHealthProfessional(key, controller: nil) == true ? 0 : 1 }
+        if healthProfessionalKeys != nil { healthProfessionalKeys!.append((key, controller)) }
+    }
+
+    /// Health professionals seen in this run, kept only when a case store asked for them
+    /// (``recordHealthProfessionals()``).
+    public private(set) var healthProfessionalKeys: [(SubjectKey, Int)]?
+
+    /// Keeps the (key, controller) of every health professional added, for a case store.
+    public func recordHealthProfessionals() { healthProfessionalKeys = [] }
+
+    // MARK: case store
+
+    /// Adds a subject of an earlier run of the case, present at `presences` (controller index,
+    /// categories bits). Call before the first record; keys of later records that the
+    /// ``directory`` resolves to `id` are linked to it.
+    public func importStoredSubject(id: Int, presences: [(controller: Int, categories: UInt32)]) {
+        let node = newNode()
+        nodeOfStoredSubject[id] = node
+        for p in presences {
+            observations.formUnion(SubjectLinker.pack(node: node, controller: p.controller), p.categories)
+        }
+    }
+
+    /// Health professionals counted by earlier runs: per controller index, and distinct in total.
+    public func importStoredHealthProfessionals(perController: [Int], total: Int) {
+        storedProfessionals = perController
+        storedProfessionalsTotal = total
+    }
+
+    /// The identity state after this run, for a case store: every key of this run with its
+    /// component, every stored subject with its component, and each component's presence per
+    /// controller. Components are numbered 0..<n in a stable order (by root node).
+    public func exportState() -> SubjectState {
+        var componentOfRoot: [Int32: Int] = [:]
+        func component(_ node: Int32) -> Int {
+            let r = find(node)
+            if let c = componentOfRoot[r] { return c }
+            let c = componentOfRoot.count
+            componentOfRoot[r] = c
+            return c
+        }
+        var state = SubjectState()
+        for (stored, node) in nodeOfStoredSubject.sorted(by: { $0.value < $1.value }) {
+            state.storedSubjectComponent[stored] = component(node)
+        }
+        var keys: [(SubjectKey, Int)] = []
+        nodeOfKey.forEach { k, v in keys.append((SubjectKey(rawValue: k), component(Int32(bitPattern: v)))) }
+        state.keys = keys
+        var presence: [(component: Int, controller: Int, categories: UInt32)] = []
+        var merged = UInt64Table(capacity: max(16, observations.count))
+        observations.forEach { packed, mask in
+            let p = packed &- 1
+            let node = Int32(bitPattern: UInt32(truncatingIfNeeded: p >> 20))
+            merged.formUnion(SubjectLinker.pack(node: Int32(component(node)), controller: Int(p & 0xFFFFF)), mask)
+        }
+        merged.forEach { packed, mask in
+            let p = packed &- 1
+            presence.append((Int(p >> 20), Int(p & 0xFFFFF), mask))
+        }
+        state.presences = presence.sorted { ($0.component, $0.controller) < ($1.component, $1.controller) }
+        state.components = componentOfRoot.count
+        return state
     }
 
     @inline(__always) static func pack(node: Int32, controller: Int) -> UInt64 {
@@ -131,8 +208,11 @@ public final class SubjectLinker {
             tally.addTotal(mask: mask)
         }
         controllerCountPerRoot.forEach { _, c in if c >= 2 { tally.subjectsAtSeveralControllers += 1 } }
-        prescriberPerController.forEach { _, ctrl in tally.healthProfessionals[Int(ctrl)] += 1 }
-        tally.totalHealthProfessionals = prescriberKeys.count
+        prescriberPerController.forEach { _, ctrl in if ctrl > 0 { tally.healthProfessionals[Int(ctrl) - 1] += 1 } }
+        for (i, n) in storedProfessionals.enumerated() where i < controllers { tally.healthProfessionals[i] += n }
+        var newProfessionals = 0
+        prescriberKeys.forEach { _, isNew in newProfessionals += Int(isNew) }
+        tally.totalHealthProfessionals = storedProfessionalsTotal + newProfessionals
         return tally
     }
 
@@ -178,4 +258,25 @@ public struct SubjectTally: Sendable, Equatable {
             m &= m - 1
         }
     }
+}
+
+/// What a case store needs to look up identities of earlier runs. Implementations hold only
+/// keyed hashes (the case database's HMAC-SHA256 of each ``SubjectKey``), never identifiers.
+public protocol SubjectDirectory: AnyObject {
+    /// The id of the stored subject that `key` belongs to, or nil. Called once per key new to
+    /// this run.
+    func storedSubject(for key: SubjectKey) -> Int?
+    /// Whether an earlier run counted this health professional at `controller` (nil: at any).
+    func isStoredHealthProfessional(_ key: SubjectKey, controller: Int?) -> Bool
+}
+
+/// The identity state a case store persists after a run (see ``SubjectLinker/exportState()``).
+public struct SubjectState: Sendable {
+    /// Every key seen in this run → component.
+    public var keys: [(SubjectKey, Int)] = []
+    /// Every stored subject imported → component (stored subjects merged by this run share one).
+    public var storedSubjectComponent: [Int: Int] = [:]
+    /// (component, controller index, categories bits).
+    public var presences: [(component: Int, controller: Int, categories: UInt32)] = []
+    public var components = 0
 }
