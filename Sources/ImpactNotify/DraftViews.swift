@@ -37,7 +37,7 @@ struct DraftViews {
     func date(_ iso: String?) -> String? {
         guard let iso else { return nil }
         guard let t = ParisTime.parse(iso) else { return esc(iso) }
-        return ParisTime.readable(t, lang)
+        return ParisTime.isDateOnly(iso) ? ParisTime.readableDay(t, lang) : ParisTime.readable(t, lang)
     }
 
     func yesNo(_ b: Bool) -> String { lang == .fr ? (b ? "oui" : "non") : (b ? "yes" : "no") }
@@ -56,7 +56,7 @@ struct DraftViews {
     func bool(_ s: Sourced<Bool>) -> [String: Any] { sourced(s) { yesNo($0) } }
     func int(_ s: Sourced<Int>) -> [String: Any] { sourced(s) { number($0) } }
     func list(_ s: Sourced<[String]>) -> [String: Any] {
-        var d = sourced(s) { $0.map(esc).joined(separator: "; ") }
+        var d = sourced(s) { $0.isEmpty ? (lang == .fr ? "aucun" : "none") : $0.map(esc).joined(separator: "; ") }
         d["items"] = (s.value ?? []).map { ["text": esc($0)] }
         return d
     }

@@ -30,6 +30,7 @@ public enum DraftFormat: String, Sendable, CaseIterable {
 public struct DraftDocument: Sendable, Equatable {
     public var path: String
     public var contents: Data
+    public init(path: String, contents: Data) { self.path = path; self.contents = contents }
 }
 
 /// Why drafting failed: kind and position only.
@@ -190,16 +191,23 @@ public struct Drafter {
     /// The bundled templates, then those of `override` on top (same name replaces).
     static func loadTemplates(override: String?) throws -> MustacheLibrary {
         var library = MustacheLibrary()
-        guard let bundled = Bundle.module.url(forResource: "templates", withExtension: nil) else { throw DraftError.templateMissing("templates") }
+        // The copied folder sits at the bundle's root; Foundation on Linux may answer
+        // `url(forResource:)` with a `Resources/` path that does not exist, so check each.
+        let candidates = [Bundle.module.bundleURL.appendingPathComponent("templates"),
+                          Bundle.module.resourceURL?.appendingPathComponent("templates"),
+                          Bundle.module.url(forResource: "templates", withExtension: nil)].compactMap { $0 }
+        guard let bundled = candidates.first(where: { isDirectory($0.path) }) else { throw DraftError.templateMissing("templates") }
         try register(folder: bundled.path, into: &library)
         if let override {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: override, isDirectory: &isDir), isDir.boolValue else {
-                throw DraftError.templatesUnreadable(override)
-            }
+            guard isDirectory(override) else { throw DraftError.templatesUnreadable(override) }
             try register(folder: override, into: &library)
         }
         return library
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
     static func register(folder: String, into library: inout MustacheLibrary) throws {

@@ -9,8 +9,14 @@ import ImpactReporting
 public enum DocumentFormat: String, Sendable, CaseIterable {
     case md, html
 
-    /// Escapes `s` for this output.
+    /// Escapes `s` for this output. An international phone number (`+33 1 23 45 67 89`) keeps
+    /// its `+` rather than taking the formula-neutralising `'` (digits cannot make a formula).
     public func text(_ s: String) -> String {
+        if s.utf8.count > 1, s.utf8.first == UInt8(ascii: "+"),
+           s.utf8.dropFirst().allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x20 || $0 == 0x2E || $0 == 0x2D || $0 == 0x28 || $0 == 0x29 }) {
+            let rest = text(String(s.dropFirst()))
+            return (self == .md ? "\\+" : "+") + rest
+        }
         switch self {
         case .md: return OutputSafety.markdown(s)
         case .html: return OutputSafety.html(s)

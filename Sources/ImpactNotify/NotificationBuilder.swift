@@ -1,3 +1,4 @@
+import Foundation
 import ImpactReporting
 
 /// Fills a controller's CNIL notification from the analysis report, its assessment and the
@@ -93,6 +94,7 @@ public struct NotificationBuilder {
         let d = incident?.dates
         func date(_ path: String, _ v: String?, _ src: String) -> Sourced<String> {
             guard let v, !v.isEmpty else { missing.append(path); return Sourced(nil, source: todo) }
+            if ParisTime.isDateOnly(v) { return Sourced(v.trimmingCharacters(in: .whitespaces), source: src) }
             if let t = ParisTime.parse(v) { return Sourced(ParisTime.iso(t), source: src) }
             return Sourced(v, source: src) // kept as written; the schema flags it
         }
@@ -178,7 +180,7 @@ public struct NotificationBuilder {
 
         // 12. Severity.
         let severity = CNILNotification.Severity(
-            source: "assessment: \(a.method), rules \(a.rulesVersion)", method: a.method,
+            source: "assessment: AssessmentRules \(a.rulesVersion)", method: a.method,
             dpc: .init(value: a.dpc.value, basis: a.dpc.basis, reasons: a.dpc.reasons.map { $0.text(lang) }),
             ei: .init(value: a.ei.value, basis: a.ei.basis, reasons: a.ei.reasons.map { $0.text(lang) }),
             cb: .init(value: a.cb.value, basis: a.cb.components.map { "\($0.element)=\($0.level)" }.joined(separator: ","),

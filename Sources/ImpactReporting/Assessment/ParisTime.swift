@@ -89,6 +89,19 @@ public enum ParisTime {
         return asUTC.addingTimeInterval(-3600) // skipped hour: read with the winter offset = one hour later in summer time
     }
 
+    /// True for a calendar day without a time (`2024-04-05`): shown as a day, not a midnight.
+    public static func isDateOnly(_ text: String) -> Bool {
+        let s = text.trimmingCharacters(in: .whitespaces)
+        return s.utf8.count == 10 && parse(s) != nil
+    }
+
+    /// `vendredi 5 avril 2024` / `Friday 5 April 2024`.
+    public static func readableDay(_ date: Date, _ lang: DocumentLanguage) -> String {
+        let full = readable(date, lang)
+        let cut = lang == .fr ? full.range(of: " à ") : full.range(of: ", ")
+        return cut.map { String(full[..<$0.lowerBound]) } ?? full
+    }
+
     /// The Art. 33(1) deadline: `awareness` + 72 h.
     public static func deadline(afterAwareness awareness: Date) -> Date {
         awareness.addingTimeInterval(notificationDelay)
