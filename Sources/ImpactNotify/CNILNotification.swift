@@ -85,6 +85,9 @@ public struct CNILNotification: Codable, Sendable, Equatable {
         public var kind: String // changed, added, removed
         public var previous: String?
         public var current: String?
+        public init(item: String, kind: String, previous: String?, current: String?) {
+            self.item = item; self.kind = kind; self.previous = previous; self.current = current
+        }
     }
 
     public struct Organisation: Codable, Sendable, Equatable {
