@@ -74,30 +74,30 @@ struct DraftCommand: ParsableCommand {
         }
         var loaded: ImpactReport? = nil
         if let path = report {
-            guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read \(OutputSafety.plainText(path))", 66) }
+            guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read \(OutputSafety.plainText(path))", ImpactExit.noInput) }
             do { loaded = try ReportJSON.decode(data) } catch {
-                throw fail("\(OutputSafety.plainText(path)) is not an impact analysis report (schemas/impact-report.schema.json)", 65)
+                throw fail("\(OutputSafety.plainText(path)) is not an impact analysis report (schemas/impact-report.schema.json)", ImpactExit.corruptInput)
             }
         }
         if incidentTemplate {
             print(IncidentTemplate.yaml(report: loaded), terminator: "")
             return
         }
-        guard let loaded else { throw ExitCode(64) }
+        guard let loaded else { throw ExitCode(ImpactExit.usage) }
         var facts: IncidentFacts? = nil
         if let incident {
             do { facts = try IncidentFactsLoader.load(path: incident) } catch let e as IncidentFactsError {
-                if case .unreadable = e { throw fail(e.description, 66) }
-                throw fail(e.description, 65)
+                if case .unreadable = e { throw fail(e.description, ImpactExit.noInput) }
+                throw fail(e.description, ImpactExit.corruptInput)
             }
         } else {
             stderr.write(Data("impact draft: no --incident FILE: every incident fact stays \"À COMPLÉTER\" and the severity uses the documented defaults.\n".utf8))
         }
         var previous: [CNILNotification] = []
         for p in complementOf {
-            guard let data = FileManager.default.contents(atPath: p) else { throw fail("cannot read \(OutputSafety.plainText(p))", 66) }
+            guard let data = FileManager.default.contents(atPath: p) else { throw fail("cannot read \(OutputSafety.plainText(p))", ImpactExit.noInput) }
             do { previous.append(try DraftJSON.decode(CNILNotification.self, from: data)) } catch {
-                throw fail("\(OutputSafety.plainText(p)) is not a notification drafted by impact (schemas/cnil-notification.schema.json)", 65)
+                throw fail("\(OutputSafety.plainText(p)) is not a notification drafted by impact (schemas/cnil-notification.schema.json)", ImpactExit.corruptInput)
             }
         }
         let options = DraftOptions(language: lang, formats: format.isEmpty ? DraftFormat.allCases : format,
@@ -108,15 +108,15 @@ struct DraftCommand: ParsableCommand {
             documents = try Drafter(report: loaded, incident: facts, options: options, previous: previous).documents()
         } catch let e as DraftError {
             switch e {
-            case .unknownController, .noControllers: throw fail(e.description, 64)
-            case .templatesUnreadable: throw fail(e.description, 66)
-            case .templateMissing, .templateSyntax: throw fail(e.description, 65)
+            case .unknownController, .noControllers: throw fail(e.description, ImpactExit.usage)
+            case .templatesUnreadable: throw fail(e.description, ImpactExit.noInput)
+            case .templateMissing, .templateSyntax: throw fail(e.description, ImpactExit.corruptInput)
             }
         }
         do {
             for path in try DraftWriter.write(documents, to: out) { print(OutputSafety.plainText(path)) }
         } catch {
-            throw fail("cannot write the drafts under \(OutputSafety.plainText(out))", 74)
+            throw fail("cannot write the drafts under \(OutputSafety.plainText(out))", ImpactExit.cannotWrite)
         }
     }
 }
