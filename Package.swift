@@ -7,6 +7,8 @@ import PackageDescription
 //   ImpactDetect  values → findings (validators, lexicons, header synonyms)
 //   ImpactCore    records + findings → tallies (classification, subjects)
 //   ImpactReporting  the report model (Codable, versioned) and its renderers
+//   ImpactNotify  report + incident facts → documents (CNIL notification data, Art. 34 letter,
+//                 processor notice) from Mustache templates
 //   ImpactSynth   synthetic leaks with ground truth
 //   ImpactCLI     one file per subcommand; exit codes
 // Release builds of the hot modules skip the runtime exclusivity checks (the per-access
@@ -23,6 +25,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
@@ -32,9 +36,14 @@ let package = Package(
         .target(name: "ImpactDetect", resources: [.copy("Resources")], swiftSettings: hot),
         .target(name: "ImpactReporting", dependencies: ["ImpactDetect"]),
         .target(name: "ImpactCore", dependencies: ["ImpactIngest", "ImpactJSON", "ImpactDetect", "ImpactReporting"], swiftSettings: hot),
+        .target(name: "ImpactNotify", dependencies: [
+            "ImpactReporting",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Yams", package: "Yams"),
+        ], resources: [.copy("Resources/templates")]),
         .target(name: "ImpactSynth", dependencies: ["CZlib"]),
         .target(name: "ImpactCLI", dependencies: [
-            "ImpactCore", "ImpactSynth",
+            "ImpactCore", "ImpactSynth", "ImpactNotify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "impact", dependencies: ["ImpactCLI"]),
@@ -44,5 +53,7 @@ let package = Package(
         .testTarget(name: "ImpactCoreTests", dependencies: ["ImpactCore", "ImpactCLI"]),
         .testTarget(name: "ImpactSynthTests", dependencies: ["ImpactSynth"]),
         .testTarget(name: "ImpactReportingTests", dependencies: ["ImpactReporting"]),
+        .testTarget(name: "ImpactNotifyTests", dependencies: ["ImpactNotify", "ImpactReporting"],
+                    exclude: ["Fixtures", "Golden"]),
     ]
 )

@@ -114,14 +114,19 @@ public struct ImpactReport: Codable, Sendable, Equatable {
         public var subjects: Int
         public var healthProfessionals: Int
         public var subjectsByCategory: [String: Int]
+        /// Severity, risk and obligations for this controller (``SeverityAssessor``); nil when
+        /// not assessed.
+        public var assessment: ControllerAssessment?
 
-    public init(id: String, name: String?, records: Int, subjects: Int, healthProfessionals: Int, subjectsByCategory: [String: Int]) {
+    public init(id: String, name: String?, records: Int, subjects: Int, healthProfessionals: Int, subjectsByCategory: [String: Int],
+                assessment: ControllerAssessment? = nil) {
         self.id = id
         self.name = name
         self.records = records
         self.subjects = subjects
         self.healthProfessionals = healthProfessionals
         self.subjectsByCategory = subjectsByCategory
+        self.assessment = assessment
     }
 
     }
