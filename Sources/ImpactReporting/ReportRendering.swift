@@ -98,6 +98,14 @@ public enum TextReport {
         }
         rows.append(["TOTAL", "", "\(r.records)", "\(r.subjects)", "\(r.healthProfessionals)"] + cats.map { "\(r.subjectsByCategory[$0] ?? 0)" })
         o += table(rows)
+        let assessed = r.controllers.filter { $0.assessment != nil }
+        if !assessed.isEmpty {
+            o += "\nSeverity (ENISA SE = DPC × EI + CB; circumstances assumed unless given with `impact draft --incident`):\n"
+            for c in assessed {
+                let a = c.assessment!
+                o += "  \(OutputSafety.plainText(c.id)): SE \(a.se) = \(a.dpc.value) × \(a.ei.value) + \(a.cb.value) → \(a.band.rawValue), CNIL \(a.cnilScale.rawValue), EDPB \(a.risk.rawValue); notify CNIL: \(a.obligations.notifyAuthority ? "yes" : "no"), inform persons (Art. 34): \(a.obligations.communicateToSubjects ? "yes" : "no")\n"
+            }
+        }
         o += "\nFields:\n"
         for f in r.fields {
             let cs = f.categories.isEmpty ? "-" : f.categories.joined(separator: ", ")

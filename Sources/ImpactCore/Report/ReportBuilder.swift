@@ -65,7 +65,7 @@ enum ReportBuilder {
         basis["record_only"] = p.linker.recordOnly
         let rejected = inputs.reduce(0) { $0 + $1.rejectedRecords }
         let analysed = inputs.reduce(0) { $0 + $1.analysedRecords }
-        return ImpactReport(
+        var report = ImpactReport(
             tool: toolVersion, complete: failures.isEmpty, incompleteReasons: failures.map(\.description),
             countsAreLowerBound: !failures.isEmpty || rejected > 0,
             records: analysed + rejected, analysedRecords: analysed, rejectedRecords: rejected,
@@ -74,5 +74,12 @@ enum ReportBuilder {
             subjectsByCategory: byCategory(tally.totalByCategory), healthProfessionals: tally.totalHealthProfessionals,
             identityBasis: basis, controllerFields: controllerFields, controllers: controllers,
             warnings: warnings, rejections: rejections)
+        // ENISA severity, EDPB risk and Art. 33/34 obligations per controller, from the data
+        // alone (incident facts come with `impact draft --incident`).
+        let assessed = report
+        for i in report.controllers.indices {
+            report.controllers[i].assessment = SeverityAssessor.assess(controller: assessed.controllers[i], report: assessed, incident: nil)
+        }
+        return report
     }
 }
