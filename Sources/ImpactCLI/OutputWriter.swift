@@ -7,9 +7,23 @@ import Glibc
 /// a normal end: exit 0 quietly) or a file created owner-only (0600) through a temporary file
 /// renamed into place, so that an interrupted run leaves no half-written output.
 enum OutputWriter {
-    /// Ignore SIGPIPE so that a closed pipe surfaces as EPIPE on write.
+    /// Ignore SIGPIPE so that a closed pipe surfaces as EPIPE on write; on SIGINT or SIGTERM,
+    /// remove the temporary output file being written (if any) and exit 130 at once (the
+    /// handler also replaces an ignored disposition inherited from the parent).
     static func installSignalHandling() {
         signal(SIGPIPE, SIG_IGN)
+        let onInterrupt: @convention(c) (Int32) -> Void = { _ in
+            if let p = pendingTemporaryPath { unlink(p) }
+            _exit(130)
+        }
+        signal(SIGINT, onInterrupt)
+        signal(SIGTERM, onInterrupt)
+        // A parent may have left them blocked (the mask is inherited across exec).
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// Writes `data` to standard output. Exits 0 on a broken pipe.
@@ -32,6 +46,8 @@ enum OutputWriter {
     static func writeFile(_ data: Data, to path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
         let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        setPendingTemporaryPath(tmp)
+        defer { setPendingTemporaryPath(nil) }
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CLIError.cannotWrite("\(path): \(String(cString: strerror(errno)))") }
         var ok = true
@@ -59,4 +75,14 @@ enum CLIError: Error, CustomStringConvertible {
         case .cannotWrite(let s): return "cannot write \(s)"
         }
     }
+}
+
+/// The temporary output file being written, as a C string the signal handler can unlink
+/// (async-signal-safe: no allocation in the handler).
+nonisolated(unsafe) private var pendingTemporaryPath: UnsafeMutablePointer<CChar>?
+
+private func setPendingTemporaryPath(_ path: String?) {
+    let old = pendingTemporaryPath
+    pendingTemporaryPath = path.map { strdup($0) }
+    free(old)
 }
