@@ -203,3 +203,44 @@ import Testing
         #expect(outcome.failures.first.map { [.truncatedGzip, .corruptGzip].contains($0.kind) } == true)
     }
 }
+
+/// Regression tests for bugs found by the synthetic evaluation (scripts/eval.sh).
+@Suite struct LinkingRegressionTests {
+    static func analyse(_ csv: String) throws -> ImpactReport {
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let f = dir.appendingPathComponent("leak.csv")
+        try Data(csv.utf8).write(to: f)
+        return LeakAnalyzer().analyze(paths: [f.path]).report
+    }
+
+    /// The name key folded the first name over the family name, so two people sharing a first
+    /// name and a birth date were one subject.
+    @Test func sameFirstNameAndBirthDateButOtherFamilyNameAreTwoPeople() throws {
+        let r = try Self.analyse("""
+            nom;prenom;date_naissance;laboratoire
+            Durand;Maxime;25/08/1992;Labo A
+            Martin;Maxime;25/08/1992;Labo A
+            DURAND;Maxime;25/08/1992;Labo A
+            """)
+        #expect(r.subjects == 2)
+    }
+
+    @Test func homonymsWithOtherBirthDatesAreTwoPeople() throws {
+        let r = try Self.analyse("""
+            nom;prenom;date_naissance;laboratoire
+            Durand;Maxime;25/08/1992;Labo A
+            Durand;Maxime;26/08/1992;Labo A
+            """)
+        #expect(r.subjects == 2)
+    }
+
+    @Test func wordOrderAndAccentsDoNotSplitAPerson() throws {
+        let r = try Self.analyse("""
+            nom;prenom;date_naissance;laboratoire
+            Lévêque;Théo;01/02/2003;Labo A
+            LEVEQUE;theo;2003-02-01;Labo A
+            """)
+        #expect(r.subjects == 1)
+    }
+}

@@ -300,11 +300,12 @@ final class RecordProcessor {
     /// "Anne Roux" are one name) and leaves them in `nameTokens` separated by 0x20.
     /// - Returns: false when there is no token.
     private func sortedNameTokens(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer?) -> Bool {
-        folded.removeAll(keepingCapacity: true)
+        // TextFold.fold overwrites its output: fold the second part apart, then append it.
         TextFold.fold(a, into: &folded)
         if let b {
+            TextFold.fold(b, into: &scratch)
             folded.append(0x20)
-            TextFold.fold(b, into: &folded)
+            folded.append(contentsOf: scratch)
         }
         tokenRanges.removeAll(keepingCapacity: true)
         var start = -1
