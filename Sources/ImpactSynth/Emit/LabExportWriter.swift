@@ -43,7 +43,7 @@ struct LabExportWriter {
     /// Draws the exams, results, comments and statuses of `visit`.
     mutating func plan(_ v: VisitContext, count: Int, into rows: inout [ExamRow]) {
         rows.removeAll(keepingCapacity: true)
-        let person = population.persons[v.person]
+        let person = v.patient
         let lexicon = values.lexicon
         let exams = LabCatalogue.exams
         let condition = person.condition >= 0 ? LabCatalogue.conditions[person.condition] : nil
@@ -116,8 +116,7 @@ struct LabExportWriter {
     mutating func countRecord(_ v: VisitContext, multiline: Bool) {
         records += 1
         labRecords[v.lab] += 1
-        let person = population.persons[v.person]
-        if population.nirState(of: person, slot: v.slot) == .wrongKey {
+        if population.nirState(of: v.patient, slot: v.slot) == .wrongKey {
             wrongKeyRecords += 1
             slotFlags[v.person * 2 + v.slot] |= 16
         }
@@ -130,7 +129,7 @@ struct LabExportWriter {
         let day = CivilDate(days: Int(visit.day))
         var age = day.year - birth.year
         if (day.month, day.day) < (birth.month, birth.day) { age -= 1 }
-        return VisitContext(person: Int(visit.person), slot: Int(visit.slot),
+        return VisitContext(person: Int(visit.person), patient: person, slot: Int(visit.slot),
                             lab: population.lab(of: person, slot: Int(visit.slot)),
                             doctor: Int(visit.doctor), day: Int(visit.day),
                             minute: Int(visit.minute), visitID: Int(visit.id), age: age)

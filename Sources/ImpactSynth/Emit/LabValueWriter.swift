@@ -37,6 +37,8 @@ struct LabStyle {
 /// One visit being written: who, where, when.
 struct VisitContext {
     var person: Int
+    /// The person's record (copied once per visit).
+    var patient: Population.Person
     var slot: Int
     var lab: Int
     var doctor: Int
@@ -67,7 +69,7 @@ struct LabValueWriter {
     let style: LabStyle
 
     func write(_ field: LabField, _ v: VisitContext, _ row: ExamRow, into s: inout [UInt8]) {
-        let person = population.persons[v.person]
+        let person = v.patient
         switch field {
         case .familyName:
             s.append(contentsOf: population.labs[v.lab].upperCaseNames
@@ -168,7 +170,7 @@ struct LabValueWriter {
     /// The NIR as the visit's lab holds it: valid, absent, or with a wrong key (the valid key
     /// shifted by 1–9 within 01–97, so it never matches).
     func writeNIR(_ v: VisitContext, into s: inout [UInt8]) {
-        let person = population.persons[v.person]
+        let person = v.patient
         let nir = population.nir(v.person)
         switch population.nirState(of: person, slot: v.slot) {
         case .missing:
@@ -189,7 +191,7 @@ struct LabValueWriter {
     }
 
     func writeIPP(_ v: VisitContext, into s: inout [UInt8]) {
-        let person = population.persons[v.person]
+        let person = v.patient
         let n = population.ipp(of: person, slot: v.slot)
         let base = 100_000 + (v.lab &* 37_123) % 400_000
         switch population.labs[v.lab].ippStyle {

@@ -22,7 +22,7 @@ public enum PersonNames {
         "Dupuis", "Olivier", "Rodriguez", "Da Silva", "Hubert", "Louis", "Charles", "Guillot",
         "Rivière", "Le Gall", "Guillaume", "Adam", "Rey", "Moulin", "Gonzalez", "Berger",
         "Lecomte", "Ménard", "Fleury", "Deschamps", "Carpentier", "Julien", "Benoît", "Paris",
-        "Maillard", "Marchal", "Aubry", "Vasseur", "Le Roux", "Renault", "Jacquet", "Collet",
+        "Maillard", "Marchal", "Aubry", "Vasseur", "Le Floch", "Renault", "Jacquet", "Collet",
         "Prévost", "Poirier", "Charpentier", "Royer", "Huet", "Baron", "Dupuy", "Pons",
         "Paul", "Laine", "Carré", "Bréton", "Rémy", "Schneider", "Perrot", "Guyot",
         "Barré", "Marty", "Cousin", "Le Goff", "Dos Santos", "N'Diaye", "Lebrun",
