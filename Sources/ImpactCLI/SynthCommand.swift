@@ -95,6 +95,10 @@ public struct SynthCommand: ParsableCommand {
         return config
     }
 
+    public func validate() throws {
+        _ = try makeConfig()
+    }
+
     public func run() throws {
         let config = try makeConfig()
         let directory = URL(fileURLWithPath: out, isDirectory: true)
