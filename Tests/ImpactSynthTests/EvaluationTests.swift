@@ -206,6 +206,37 @@ import Testing
         #expect(e.counts.allSatisfy { $0.absoluteError == 0 })
     }
 
+    /// A report in the shape of schemas/impact-report.schema.json: controller fields named in
+    /// `controller_fields` count as `controller`; `column_N` names match a header-less truth.
+    @Test func reportInTheSchemaShape() throws {
+        let json = """
+        {"schema_version":"1.0","tool":"impact 0.1","complete":true,"incomplete_reasons":[],
+         "counts_are_lower_bound":false,"records":2,"analysed_records":2,"rejected_records":0,
+         "records_without_identifier":0,"inputs":[],
+         "fields":[{"name":"column_1","role":"finess","categories":[],"confidence":0.9,"evidence":["content"],"invalid_values":0,"values":2},
+                   {"name":"column_2","role":null,"categories":["national_id"],"confidence":0.95,"evidence":[],"invalid_values":1,"values":2}],
+         "subjects":1,"subjects_at_two_or_more_controllers":0,"subjects_by_category":{"national_id":1,"health":1},
+         "health_professionals":0,"identity_basis":{"nir":2},"controller_fields":["column_1"],
+         "controllers":[{"id":"440000001","name":"Lab A","records":2,"subjects":1,"health_professionals":0,
+                         "subjects_by_category":{"national_id":1,"health":1}}],
+         "warnings":[],"rejections":[]}
+        """
+        let report = try ReportSummary.decode(Data(json.utf8))
+        #expect(report.controllerFields == ["column_1"])
+        var t = EvaluationTests.truth(
+            fields: [EvaluationTests.field("column_1", 0, ["controller"]),
+                     EvaluationTests.field("column_2", 1, ["national_id"])],
+            controllers: [SynthTruth.Controller(id: "440000001", name: "Lab A", records: 2, subjects: 1,
+                                                subjectsByCategory: ["national_id": 1, "health": 1])],
+            subjects: 1)
+        t.records = 2
+        t.totals.subjectsByCategory = ["national_id": 1, "health": 1]
+        let e = Evaluation.evaluate(truth: t, report: report)
+        #expect(e.passed)
+        #expect(e.categories.map(\.category) == ["national_id", "controller"])
+        #expect(e.counts.count == 1 + 3 + 1 + 1 + 2)
+    }
+
     /// The report is decoded leniently: unknown keys, numeric ids, missing optional parts.
     @Test func reportDecodingIsLenient() throws {
         let json = """

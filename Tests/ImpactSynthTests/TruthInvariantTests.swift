@@ -205,6 +205,7 @@ import Testing
         let (_, _, noHeader) = try generate(SynthConfig(seed: 8, records: 800, shape: .noHeader))
         #expect(noHeader.format.header == false)
         let fields = noHeader.fields
+        #expect(fields.map(\.name) == (1...22).map { "column_\($0)" })
         #expect(fields.count == LabField.allCases.count)
         #expect(fields[LabField.nir.rawValue].categories == ["national_id"])
         #expect(fields[LabField.familyName.rawValue].categories == ["person_name"])

@@ -150,7 +150,9 @@ struct LabExportWriter {
     func headerName(_ field: LabField, position: Int) -> String {
         switch config.shape {
         case .englishHeaders: return field.englishHeader
-        case .obfuscatedHeaders, .noHeader: return "c\(position + 1)"
+        case .obfuscatedHeaders: return "c\(position + 1)"
+        // No header: the name `impact` gives a column (schemas/impact-report.schema.json).
+        case .noHeader: return "column_\(position + 1)"
         default: return field.frenchHeader
         }
     }

@@ -85,9 +85,9 @@ public struct FieldMismatch: Sendable, Equatable, Codable {
 /// Field classification, per category over all fields: a category the truth requires for a
 /// field (`categories`) and the report gives is a true positive; required and not given, a
 /// false negative; given but neither required nor in `acceptable_also`, a false positive;
-/// given and only acceptable, ignored. A field's reported categories are its `categories`
-/// plus its `role` when that is a category id (a role starting with `controller` counts as
-/// `controller`). Every category required or (wrongly) claimed somewhere is scored, so a
+/// given and only acceptable, ignored. A field's reported categories are its `categories`,
+/// plus `controller` when the report lists it in `controller_fields` or its `role` starts with
+/// `controller`, plus its `role` when that is a category id. Every category required or (wrongly) claimed somewhere is scored, so a
 /// category claimed only where the truth has none has F1 = 0.
 ///
 /// Fields are matched by exact name, then by normalised name (case, BOM, `[0]`/`[*]` → `[]`),
@@ -126,7 +126,7 @@ public struct Evaluation: Sendable, Equatable, Codable {
         for (t, r) in zip(truth.fields, pairs.matches) {
             let required = Set(t.requiredCategories)
             let acceptable = Set(t.acceptableAlso)
-            let given = r.map { effectiveCategories(report.fields[$0]) } ?? []
+            let given = r.map { effectiveCategories(report.fields[$0], report: report) } ?? []
             var missing: [String] = [], unexpected: [String] = []
             for c in required {
                 if given.contains(c) { tp[c, default: 0] += 1 } else { fn[c, default: 0] += 1; missing.append(c) }
@@ -142,7 +142,7 @@ public struct Evaluation: Sendable, Equatable, Codable {
             }
         }
         for i in pairs.unmatchedReport {
-            for c in effectiveCategories(report.fields[i]) { fp[c, default: 0] += 1 }
+            for c in effectiveCategories(report.fields[i], report: report) { fp[c, default: 0] += 1 }
         }
         let evaluated = sortCategories(Array(Set(tp.keys).union(fp.keys).union(fn.keys)))
         var scores: [CategoryScore] = []
@@ -274,9 +274,10 @@ public struct Evaluation: Sendable, Equatable, Codable {
     ]
 
     /// A report field's categories plus its role when that is a category (`controller…` →
-    /// `controller`), without `none`.
-    static func effectiveCategories(_ f: ReportSummary.Field) -> Set<String> {
+    /// `controller`) and `controller` when it is a controller field, without `none`.
+    static func effectiveCategories(_ f: ReportSummary.Field, report: ReportSummary) -> Set<String> {
         var s = Set(f.categories.filter { $0 != "none" && !$0.isEmpty })
+        if report.controllerFields.contains(f.name) { s.insert("controller") }
         if let role = f.role {
             if role.hasPrefix("controller") { s.insert("controller") }
             else if knownCategories.contains(role) { s.insert(role) }

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Keys read: `records`, `rejected_records`, `subjects`, `subjects_at_two_or_more_controllers`,
 /// `subjects_by_category`, `fields[{name, role, categories, invalid_values}]`,
-/// `controllers[{id, name, records, subjects, subjects_by_category}]`.
+/// `controller_fields`, `controllers[{id, name, records, subjects, subjects_by_category}]`
+/// (schemas/impact-report.schema.json).
 public struct ReportSummary: Decodable, Sendable, Equatable {
     public var records: Int?
     public var rejectedRecords: Int?
@@ -14,6 +15,8 @@ public struct ReportSummary: Decodable, Sendable, Equatable {
     public var subjectsAtTwoOrMoreControllers: Int?
     public var subjectsByCategory: [String: Int]?
     public var fields: [Field]
+    /// Names of the fields that identify the controller (their category is `controller`).
+    public var controllerFields: [String]
     public var controllers: [Controller]
 
     public struct Field: Decodable, Sendable, Equatable {
@@ -82,16 +85,17 @@ public struct ReportSummary: Decodable, Sendable, Equatable {
         case rejectedRecords = "rejected_records"
         case subjectsAtTwoOrMoreControllers = "subjects_at_two_or_more_controllers"
         case subjectsByCategory = "subjects_by_category"
+        case controllerFields = "controller_fields"
     }
 
     public init(records: Int? = nil, rejectedRecords: Int? = nil, subjects: Int? = nil,
                 subjectsAtTwoOrMoreControllers: Int? = nil,
                 subjectsByCategory: [String: Int]? = nil, fields: [Field] = [],
-                controllers: [Controller] = []) {
+                controllerFields: [String] = [], controllers: [Controller] = []) {
         self.records = records; self.rejectedRecords = rejectedRecords; self.subjects = subjects
         self.subjectsAtTwoOrMoreControllers = subjectsAtTwoOrMoreControllers
         self.subjectsByCategory = subjectsByCategory; self.fields = fields
-        self.controllers = controllers
+        self.controllerFields = controllerFields; self.controllers = controllers
     }
 
     public init(from decoder: Decoder) throws {
@@ -103,6 +107,7 @@ public struct ReportSummary: Decodable, Sendable, Equatable {
             Int.self, forKey: .subjectsAtTwoOrMoreControllers)
         subjectsByCategory = try? c.decodeIfPresent([String: Int].self, forKey: .subjectsByCategory)
         fields = try c.decodeIfPresent([Field].self, forKey: .fields) ?? []
+        controllerFields = (try? c.decodeIfPresent([String].self, forKey: .controllerFields)) ?? []
         controllers = try c.decodeIfPresent([Controller].self, forKey: .controllers) ?? []
     }
 
