@@ -85,6 +85,12 @@ public struct SynthConfig: Sendable, Equatable {
         }
     }
 
+    /// The delimiter as the truth and `impact`'s report write it: `,` `;` `|`, and `\t` (two
+    /// characters) for a tab.
+    public var delimiterText: String {
+        delimiter == UInt8(ascii: "\t") ? "\\t" : String(decoding: [delimiter], as: UTF8.self)
+    }
+
     /// The delimiters a CSV shape may use.
     public static let allowedDelimiters: [UInt8] = [
         UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: "|"),

@@ -71,7 +71,7 @@ public enum SyntheticLeak {
         SynthTruth.Generator(
             tool: "impact synth", seed: config.seed, shape: config.shape.rawValue,
             records: config.records, controllers: config.controllers,
-            delimiter: config.shape.isCSV ? String(decoding: [config.delimiter], as: UTF8.self) : nil,
+            delimiter: config.shape.isCSV ? config.delimiterText : nil,
             encoding: config.encoding.rawValue, lineEnding: config.lineEnding.rawValue,
             gzip: config.gzip, bom: config.bom)
     }

@@ -56,7 +56,7 @@ import Testing
         let tab = try generate(SynthConfig(seed: 2, records: 50, shape: .englishHeaders,
                                            delimiter: UInt8(ascii: "\t")))
         #expect(tab.leak.prefix(40).contains(0x09))
-        #expect(tab.truth.format.delimiter == "\t")
+        #expect(tab.truth.format.delimiter == #"\t"#)
     }
 
     @Test func invalidConfigurationsAreRejected() {

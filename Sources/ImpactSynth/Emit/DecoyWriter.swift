@@ -111,7 +111,7 @@ struct DecoyWriter {
             file: fileName,
             format: SynthTruth.Format(type: "csv", encoding: config.encoding.rawValue,
                                       bom: config.bom,
-                                      delimiter: String(decoding: [config.delimiter], as: UTF8.self),
+                                      delimiter: config.delimiterText,
                                       header: true,
                                       lineTerminator: config.lineEnding == .lf ? "\n" : "\r\n",
                                       compression: config.gzip ? "gzip" : nil, quoting: "minimal"),

@@ -27,7 +27,7 @@ extension LabExportWriter {
         default:
             return SynthTruth.Format(type: "csv", encoding: config.encoding.rawValue,
                                      bom: config.bom,
-                                     delimiter: String(decoding: [config.delimiter], as: UTF8.self),
+                                     delimiter: config.delimiterText,
                                      header: config.shape != .noHeader,
                                      lineTerminator: terminator, compression: compression,
                                      quoting: "minimal")
