@@ -107,6 +107,23 @@ import Testing
         #expect(finessByName.values.contains { $0.count >= 2 })
     }
 
+    /// An e-mail address is one person's (it is a legitimate linking key).
+    @Test func emailsAreNotShared() throws {
+        let (leak, _, truth) = try TruthInvariantTests.french.get()
+        let text = decodeWindows1252(leak)
+        var records = parseCSV(text, delimiter: ";")
+        let header = records.removeFirst()
+        let email = header.firstIndex(of: "email")!
+        let (nom, prenom, birth) = (header.firstIndex(of: "nom")!, header.firstIndex(of: "prenom")!,
+                                    header.firstIndex(of: "date_naissance")!)
+        var owners: [String: Set<String>] = [:]
+        for r in records where !r[email].isEmpty {
+            owners[r[email], default: []].insert(identity(r[nom], r[prenom], r[birth]))
+        }
+        #expect(owners.count > truth.totals.subjects / 2)
+        #expect(owners.values.allSatisfy { $0.count == 1 })
+    }
+
     /// Homonyms exist and are born on different days; IPPs are local to a lab.
     @Test func homonymsAndLocalPatientIDs() throws {
         let (leak, _, truth) = try TruthInvariantTests.french.get()

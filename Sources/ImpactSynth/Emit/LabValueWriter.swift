@@ -244,24 +244,36 @@ struct LabValueWriter {
     static let plus33Space: [UInt8] = Array("+33 ".utf8)
     static let plus33: [UInt8] = Array("+33".utf8)
 
-    /// E-mails in the styles of ``LabFormats/emailStyleCount``, ASCII-folded names.
+    /// The person's e-mail (styles of ``LabFormats/emailStyleCount``), or nothing.
     func writeEmail(_ person: Population.Person, into s: inout [UInt8]) {
         guard person.emailStyle > 0 else { return }
-        let family = lexicon.familyEmail[person.family]
-        let first = person.female ? lexicon.femaleEmail[person.first] : lexicon.maleEmail[person.first]
-        switch person.emailStyle {
+        EmailAddress.write(style: person.emailStyle,
+                           family: lexicon.familyEmail[person.family],
+                           first: person.female ? lexicon.femaleEmail[person.first] : lexicon.maleEmail[person.first],
+                           number: person.emailNumber,
+                           birthYear: CivilDate(days: person.birthDays).year,
+                           domain: lexicon.emailDomains[person.emailDomain], into: &s)
+    }
+}
+
+/// E-mail addresses built from ASCII-folded names (``ASCIIFold/emailPart(_:)``).
+enum EmailAddress {
+    /// 1 prenom.nom, 2 initial + nom, 3 nom.prenom + number, 4 prenomnom + 2-digit birth year.
+    static func write(style: Int, family: [UInt8], first: [UInt8], number: Int, birthYear: Int,
+                      domain: [UInt8], into s: inout [UInt8]) {
+        switch style {
         case 1:
             s.append(contentsOf: first); s.append(UInt8(ascii: ".")); s.append(contentsOf: family)
         case 2:
             s.append(first[0]); s.append(contentsOf: family)
         case 3:
             s.append(contentsOf: family); s.append(UInt8(ascii: ".")); s.append(contentsOf: first)
-            Digits.append(person.emailNumber, to: &s)
+            Digits.append(number, to: &s)
         default:
             s.append(contentsOf: first); s.append(contentsOf: family)
-            Digits.append(CivilDate(days: person.birthDays).year % 100, width: 2, to: &s)
+            Digits.append(birthYear % 100, width: 2, to: &s)
         }
         s.append(UInt8(ascii: "@"))
-        s.append(contentsOf: lexicon.emailDomains[person.emailDomain])
+        s.append(contentsOf: domain)
     }
 }

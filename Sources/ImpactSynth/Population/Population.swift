@@ -7,7 +7,8 @@
 /// - two different patients never share (folded family name, first name, birth date):
 ///   homonyms (same first and family name) exist but are born on different days, so name and
 ///   birth date always tell people apart (the semantics of ../shared/samples/*.truth.json);
-/// - two different patients never share a NIR body;
+/// - two different patients never share a NIR body, nor an e-mail address (a mailbox is one
+///   person's: e-mail is a legitimate linking key);
 /// - a patient's IPP is local to a laboratory: the same patient has a different IPP at each;
 /// - at most two laboratories per patient; a patient at two has at least one visit at each.
 struct Population {
@@ -208,6 +209,11 @@ struct Population {
         let pregnancy = conditions.firstIndex { $0.name == "pregnancy" }!
         let genetic = conditions.firstIndex { $0.name == "genetic" }!
 
+        let familyEmail = PersonNames.family.map { Array(ASCIIFold.emailPart($0).utf8) }
+        let femaleEmail = PersonNames.female.map { Array(ASCIIFold.emailPart($0).utf8) }
+        let maleEmail = PersonNames.male.map { Array(ASCIIFold.emailPart($0).utf8) }
+        let domains = Places.emailDomains.map { Array($0.utf8) }
+        var emails = Set<[UInt8]>()
         var identityKeys = Set<UInt64>()
         var nirBodies = Set<UInt64>()
         var ippNext = labs.map { _ in 0 }
@@ -291,7 +297,20 @@ struct Population {
             }
 
             let department = Places.departments[residence]
-            let hasEmail = random.chance(perMille: 600)
+            // An e-mail for 60 %, unique: redraw its style, domain and number on a clash.
+            var email = (style: 0, domain: 0, number: 0)
+            if random.chance(perMille: 600) {
+                for _ in 0..<20 {
+                    let candidate = (style: 1 + random.below(LabFormats.emailStyleCount),
+                                     domain: emailTable.draw(&random), number: random.int(in: 1...99))
+                    var bytes: [UInt8] = []
+                    EmailAddress.write(style: candidate.style, family: familyEmail[family],
+                                       first: female ? femaleEmail[first] : maleEmail[first],
+                                       number: candidate.number, birthYear: birthYear,
+                                       domain: domains[candidate.domain], into: &bytes)
+                    if emails.insert(bytes).inserted { email = candidate; break }
+                }
+            }
             persons.append(Person(
                 family: family, first: first, female: female, birthDays: birthDays,
                 birthPlace: birthPlace, department: residence,
@@ -301,9 +320,9 @@ struct Population {
                 houseNumber: random.chance(perMille: 850) ? random.int(in: 1...180) : 0,
                 phone: Population.phoneDigits(random: &random),
                 phoneStyle: random.below(LabFormats.phoneStyleCount),
-                emailStyle: hasEmail ? 1 + random.below(LabFormats.emailStyleCount) : 0,
-                emailDomain: emailTable.draw(&random),
-                emailNumber: random.int(in: 1...99),
+                emailStyle: email.style,
+                emailDomain: email.domain,
+                emailNumber: email.number,
                 condition: condition,
                 labs: (lab0, lab1), ipp: (ipp0, ipp1), nirState: (state0, state1),
                 doctor: (doctor0, doctor1)))
