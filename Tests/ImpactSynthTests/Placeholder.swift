@@ -1,3 +1,0 @@
-import Testing
-@testable import ImpactSynth
-@Test func moduleLinks() { #expect(Bool(true)) }
