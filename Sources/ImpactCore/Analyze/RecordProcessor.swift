@@ -84,6 +84,7 @@ final class RecordProcessor {
 
     /// Decides every field that has no plan yet.
     func decideUndecided() {
+        var newlyDecided: [Int] = []
         for g in 0..<fields.names.count where fields.plans[g] == nil {
             var header = fields.header[g]
             if let cc = controllerColumn, fields.names[g] == cc {
@@ -92,6 +93,15 @@ final class RecordProcessor {
             let plan = classifier.plan(name: fields.names[g], header: header, evidence: fields.sampleEvidence[g])
             fields.plans[g] = plan
             fields.kinds[g] = kind(of: plan, name: fields.names[g])
+            newlyDecided.append(g)
+        }
+        // Family names: a name-shaped column beside a column of given names.
+        for g in newlyDecided where fields.plans[g]?.role == nil && fields.header[g] == nil {
+            let beside = [g - 1, g + 1].contains { $0 >= 0 && $0 < fields.names.count && fields.plans[$0]?.role == .firstName }
+            if let plan = classifier.familyNamePlan(fields.sampleEvidence[g], besideGivenNames: beside) {
+                fields.plans[g] = plan
+                fields.kinds[g] = kind(of: plan, name: fields.names[g])
+            }
         }
     }
 

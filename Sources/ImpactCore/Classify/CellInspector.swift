@@ -109,6 +109,13 @@ struct CellInspector {
         if s.hasLetters {
             if s.digits == 0 && s.at == 0 && s.other == 0 && s.words <= 4 { e.nameShaped += 1 }
             if s.words >= 3 { e.multiWord += 1 }
+            let shapes = ValueShapeLexicon.standard.shapes(of: v)
+            if shapes.contains(.firstName) { e.firstNameShaped += 1 }
+            if shapes.contains(.lastName) { e.lastNameShaped += 1 }
+            if shapes.contains(.containsFirstName) { e.containsFirstName += 1 }
+            if shapes.contains(.street) { e.streetShaped += 1 }
+            if shapes.contains(.lab) { e.labShaped += 1 }
+            if shapes.contains(.title) { e.titled += 1 }
             e.noteTerms(scan(v))
         }
     }

@@ -62,6 +62,20 @@ public struct ColumnClassifier: Sendable {
                          confidence: (confidence * 100).rounded() / 100, evidence: notes, decidedFromContent: fromContent)
     }
 
+    /// A family-name column whose names are mostly not in the frequent-name list: a name-shaped
+    /// column without given names, with a few frequent family names, next to a column of given
+    /// names (exports keep `nom` and `prénom` side by side). Returns the plan, or nil.
+    public func familyNamePlan(_ e: FieldEvidence, besideGivenNames: Bool) -> FieldPlan? {
+        guard besideGivenNames, e.values >= contentMinValues else { return nil }
+        let r = e.ratio(e.nameShaped)
+        guard r >= 0.9, e.ratio(e.firstNameShaped + e.containsFirstName) < 0.3, e.ratio(e.lastNameShaped) >= 0.05,
+              e.ratio(e.streetShaped + e.labShaped + e.titled + e.lexiconAny) < 0.1 else { return nil }
+        return FieldPlan(role: .lastName, categories: FieldRole.lastName.categories, scansLexicon: false,
+                         confidence: (min(0.9, 0.8 * r) * 100).rounded() / 100,
+                         evidence: ["content only: \(e.nameShaped)/\(e.values) values look like names (\(pct(r))), beside a column of given names: family names"],
+                         decidedFromContent: true)
+    }
+
     /// Whether the content supports a header role: (supported, ratio, explanation), or nil
     /// when the role has no content check or the sample has too few values.
     func contentCheck(for role: FieldRole, _ e: FieldEvidence) -> (Bool, Double, String)? {
@@ -120,7 +134,28 @@ public struct ColumnClassifier: Sendable {
             }
             return (role, r, note)
         }
+        // Text shapes, for columns whose header says nothing (`col7`, no header row).
+        let shapeCandidates: [(FieldRole, Int, Double, String)] = [
+            (.prescriberName, e.titled, 0.8, "start with a title (Dr, Pr): a health professional's name"),
+            (.controllerName, e.labShaped, 0.8, "hold lab or establishment words (Laboratoire, LBM, Bio…): the controller's name"),
+            (.streetAddress, e.streetShaped, 0.6, "hold a street type (rue, avenue, boulevard…): postal addresses"),
+            (.firstName, e.firstNameShaped > e.lastNameShaped ? e.firstNameShaped : 0, 0.6, "are known given names"),
+            (.fullName, e.firstNameShaped + e.containsFirstName, 0.6, "are names with a known given name"),
+        ]
+        // Family names: frequent family names in a name-shaped column with no given names and no
+        // other shape (the word list covers the most frequent names only: a low threshold).
+        if e.ratio(e.lastNameShaped) >= 0.25, e.ratio(e.nameShaped) >= 0.9, e.lastNameShaped > e.firstNameShaped,
+           e.ratio(e.streetShaped + e.labShaped + e.titled) < 0.1 {
+            return (.lastName, e.ratio(e.nameShaped), "content only: \(e.nameShaped)/\(e.values) values look like names, \(e.lastNameShaped) of them frequent family names (\(pct(e.ratio(e.lastNameShaped)))): family names")
+        }
+        for (role, n, min, what) in shapeCandidates where e.ratio(n) >= min {
+            if role == .fullName && e.ratio(e.nameShaped) < nameMinRatio { continue }
+            return (role, e.ratio(n), "content only: \(n)/\(e.values) values \(what) (\(pct(e.ratio(n))))")
+        }
         let lex = e.ratio(e.lexiconAny)
+        if lex >= 0.6 && e.ratio(e.nameShaped + e.multiWord) > 0 {
+            return (.examLabel, lex, "content only: \(e.lexiconAny)/\(e.values) values name lab tests or conditions (\(pct(lex))): exam labels")
+        }
         if e.multiWord > 0 && lex >= 0.05 {
             return (.freeText, lex, "content only: \(e.lexiconAny)/\(e.values) values hold health-vocabulary terms (\(pct(lex))): free text")
         }

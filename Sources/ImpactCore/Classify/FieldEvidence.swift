@@ -22,6 +22,9 @@ public struct FieldEvidence: Sendable {
     public var numeric = 0
     /// Values with 3 words or more (free text).
     public var multiWord = 0
+    /// Value shapes (``ValueShapeLexicon``): every word a given name; some word a given name;
+    /// a street type; a lab word; a leading title (Dr, Pr).
+    public var firstNameShaped = 0, containsFirstName = 0, lastNameShaped = 0, streetShaped = 0, labShaped = 0, titled = 0
     /// Birth-year range of the values that parse as dates.
     public var minYear = Int.max, maxYear = Int.min
     /// Values with at least one lexicon hit, per category index.
@@ -56,6 +59,8 @@ public struct FieldEvidence: Sendable {
         ibanValid += o.ibanValid; ibanInvalidKey += o.ibanInvalidKey
         email += o.email; phone += o.phone; date += o.date; postalCode += o.postalCode
         nameShaped += o.nameShaped; numeric += o.numeric; multiWord += o.multiWord
+        firstNameShaped += o.firstNameShaped; lastNameShaped += o.lastNameShaped; containsFirstName += o.containsFirstName
+        streetShaped += o.streetShaped; labShaped += o.labShaped; titled += o.titled
         minYear = min(minYear, o.minYear); maxYear = max(maxYear, o.maxYear)
         for i in 0..<lexiconCells.count { lexiconCells[i] += o.lexiconCells[i] }
         lexiconAny += o.lexiconAny
