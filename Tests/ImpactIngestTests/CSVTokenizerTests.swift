@@ -33,9 +33,14 @@ func tokenize(_ data: [UInt8], chunks sizes: [Int], delimiter: UInt8 = UInt8(asc
             chunkEnd += sizes[nextChunk]
             nextChunk += 1
         }
-        let (event, consumed) = data.withUnsafeBytes {
-            tokenizer.next(UnsafeRawBufferPointer(rebasing: $0[position..<chunkEnd]), output: &field)
+        // Output with room for exactly the input: the tokenizer never writes more than it reads.
+        let room = chunkEnd - position
+        var out = [UInt8](repeating: 0, count: room + 1)
+        let (event, consumed, written) = data.withUnsafeBytes { input in
+            out.withUnsafeMutableBytes { tokenizer.next(UnsafeRawBufferPointer(rebasing: input[position..<chunkEnd]), output: $0.baseAddress!) }
         }
+        #expect(written <= consumed)
+        field += out[0..<written]
         position += consumed
         switch event {
         case .needInput:
@@ -122,29 +127,30 @@ func tokenizerGivesTheSameRecordsUnderEveryChunking(_ c: TokenizerCase) {
     #expect(tabbed.records == [.init(1, ["a b", "c\td"])])
 }
 
-@Test func tokenizerStopsStoringAtTheOutputLimitButConsumesTheField() {
+@Test func tokenizerReportsBytesConsumedAndWritten() {
     var tokenizer = CSVTokenizer()
-    var output: [UInt8] = []
-    let data = bytes(String(repeating: "x", count: 100) + ",ok\n")
-    let (event, consumed) = data.withUnsafeBytes { tokenizer.next($0, output: &output, outputLimit: 10) }
-    #expect(event == .field)
-    #expect(consumed == 101)
-    #expect(output.isEmpty)
-    #expect(tokenizer.outputOverflowed)
-    output.removeAll()
-    let (second, _) = data.withUnsafeBytes { tokenizer.next(UnsafeRawBufferPointer(rebasing: $0[101...]), output: &output, outputLimit: 10) }
-    #expect(second == .record)
-    #expect(output == bytes("ok"))
+    let data = bytes("\"a\"\"b\",cd\n")
+    var out = [UInt8](repeating: 0, count: data.count)
+    let first = data.withUnsafeBytes { input in out.withUnsafeMutableBytes { tokenizer.next(input, output: $0.baseAddress!) } }
+    #expect(first.event == .field && first.consumed == 7 && first.written == 3)
+    #expect(out[0..<3] == bytes("a\"b")[...])
+    let second = data.withUnsafeBytes { input in
+        out.withUnsafeMutableBytes { tokenizer.next(UnsafeRawBufferPointer(rebasing: input[7...]), output: $0.baseAddress!) }
+    }
+    #expect(second.event == .record && second.consumed == 3 && second.written == 2)
+    #expect(out[0..<2] == bytes("cd")[...])
 }
 
 @Test func tokenizerEndsWithEndAfterTheLastRecord() {
     var tokenizer = CSVTokenizer()
-    var output: [UInt8] = []
+    var out = [UInt8](repeating: 0, count: 8)
     let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-    #expect(tokenizer.next(empty, output: &output).event == .end)
-    let (event, consumed) = bytes("a").withUnsafeBytes { tokenizer.next($0, output: &output) }
-    #expect(event == .needInput && consumed == 1 && tokenizer.inRecord)
-    #expect(tokenizer.next(empty, output: &output).event == .record)
-    #expect(tokenizer.next(empty, output: &output).event == .end)
-    #expect(output == bytes("a"))
+    out.withUnsafeMutableBytes { out in
+        #expect(tokenizer.next(empty, output: out.baseAddress!).event == .end)
+        let step = bytes("a").withUnsafeBytes { tokenizer.next($0, output: out.baseAddress!) }
+        #expect(step.event == .needInput && step.consumed == 1 && step.written == 1 && tokenizer.inRecord)
+        #expect(tokenizer.next(empty, output: out.baseAddress! + 1).event == .record)
+        #expect(tokenizer.next(empty, output: out.baseAddress! + 1).event == .end)
+    }
+    #expect(out[0] == UInt8(ascii: "a"))
 }

@@ -117,23 +117,8 @@ public final class CSVRecordReader {
         precondition(!started, "CSVRecordReader.run(into:) is called once")
         started = true
         var state = ParseState(dialect: dialect, limits: options.limits, sink: sink)
-        var streamOffset = 0
-        var lastByte: UInt8? = nil
-        var invalidLine: Int? = nil
-
-        func chunk(_ bytes: UnsafeRawBufferPointer) throws {
-            if invalidLine == nil, let at = decoder.firstInvalidOffset, at < streamOffset + bytes.count {
-                invalidLine = state.tokenizer.lineTerminators + 1
-                    + Self.lineEnds(in: UnsafeRawBufferPointer(rebasing: bytes[0..<max(0, at - streamOffset)]),
-                                    afterCR: lastByte == 0x0D)
-            }
-            try state.parse(bytes)
-            streamOffset += bytes.count
-            if let last = bytes.last { lastByte = last }
-        }
-
         do {
-            try head.withUnsafeBytes { try chunk($0) }
+            try head.withUnsafeBytes { try state.parse($0, decoder: decoder) }
             head = []
             if let deferredError { throw deferredError }
             if !headIsWhole {
@@ -143,7 +128,7 @@ public final class CSVRecordReader {
                 while true {
                     let n = try decoder.read(into: buffer)
                     if n == 0 { break }
-                    try chunk(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                    try state.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), decoder: decoder)
                 }
             }
             try state.finish()
@@ -155,10 +140,10 @@ public final class CSVRecordReader {
 
         if decoder.invalidSequences > 0 {
             let count = decoder.invalidSequences
-            sink.warn(InputWarning(line: invalidLine ?? 1, kind: .invalidEncoding,
+            sink.warn(InputWarning(line: state.invalidLine ?? 1, kind: .invalidEncoding,
                                    detail: "\(count) invalid \(decoder.encoding.rawValue) sequence\(count == 1 ? "" : "s") replaced by U+FFFD (first on this line)"))
         }
-        let endsOnLineEnd = lastByte == nil || lastByte == 0x0A || lastByte == 0x0D
+        let endsOnLineEnd = state.lastByte == nil || state.lastByte == 0x0A || state.lastByte == 0x0D
         return InputDescription(
             path: path, format: "csv", compression: input.compression, encoding: decoder.encoding.rawValue,
             bom: decoder.hadBOM, delimiter: dialect.delimiterText, header: dialect.hasHeader,
@@ -179,25 +164,75 @@ public final class CSVRecordReader {
     }
 }
 
+/// Growable raw storage for elements of a trivial type (no per-append uniqueness or
+/// exclusivity checks); freed by its owner.
+private struct RawStore<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func free() { base.deallocate() }
+
+    /// Makes room for `total` elements, at least doubling the capacity when it grows.
+    mutating func reserve(_ total: Int) {
+        guard total > capacity else { return }
+        let grown = max(total, capacity * 2)
+        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: grown)
+        fresh.update(from: base, count: count)
+        base.deallocate()
+        base = fresh
+        capacity = grown
+    }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if count == capacity { reserve(count + 1) }
+        base[count] = element
+        count += 1
+    }
+
+    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+}
+
 /// The record being built and the counts of one ``CSVRecordReader/run(into:)``.
-private struct ParseState {
+///
+/// Values are unescaped straight into `bytes` (raw storage); the finished record is copied
+/// into the ``RecordBuffer`` once for the sink. A record over the limits is rejected: once its
+/// bytes pass `maxFieldBytes` / `maxRecordBytes`, what the tokenizer writes is no longer kept,
+/// so memory stays bounded by the limits plus one buffer of input.
+private struct ParseState: ~Copyable {
     var tokenizer: CSVTokenizer
     let hasHeader: Bool
     let limits: IngestLimits
     let sink: RecordSink
     let record = RecordBuffer()
+    var bytes = RawStore<UInt8>(capacity: 64 << 10)
+    var fieldIDs = RawStore<Int32>(capacity: 64)
+    var starts = RawStore<Int32>(capacity: 64)
+    var ends = RawStore<Int32>(capacity: 64)
     /// Columns of the header (or of the first record without header); nil before it.
     var columns: Int? = nil
     /// Overflow columns declared so far.
     var extrasDeclared = 0
     /// Index of the field being read in the current record.
     var fieldIndex = 0
-    /// Start of the current field in `record.bytes`.
+    /// Start of the current field in `bytes`.
     var fieldStart = 0
+    /// The current record passed `maxFieldBytes` or `maxRecordBytes`.
+    var tooLarge = false
     /// The current record has more than `maxFields` values.
     var tooManyFields = false
     var records = 0
     var rejected = 0
+    /// Decoded bytes parsed so far, the last of them, and the line of the first U+FFFD.
+    var streamOffset = 0
+    var lastByte: UInt8? = nil
+    var invalidLine: Int? = nil
 
     init(dialect: CSVDialect, limits: IngestLimits, sink: RecordSink) {
         tokenizer = CSVTokenizer(delimiter: dialect.delimiter, quote: dialect.quote)
@@ -206,54 +241,88 @@ private struct ParseState {
         self.sink = sink
     }
 
-    /// Whether the current record can no longer be kept (its bytes are skipped).
-    var doomed: Bool { tokenizer.outputOverflowed || tooManyFields }
+    deinit {
+        bytes.free()
+        fieldIDs.free()
+        starts.free()
+        ends.free()
+    }
 
-    mutating func parse(_ bytes: UnsafeRawBufferPointer) throws {
+    /// Whether the current record can no longer be kept (its bytes are skipped): it is
+    /// `tooLarge` or has `tooManyFields`.
+    var doomed = false
+
+    /// Parses the next chunk of decoded text (`decoder` locates its first U+FFFD, if any).
+    mutating func parse(_ chunk: UnsafeRawBufferPointer, decoder: DecodingByteSource) throws {
+        if invalidLine == nil, let at = decoder.firstInvalidOffset, at < streamOffset + chunk.count {
+            invalidLine = tokenizer.lineTerminators + 1
+                + CSVRecordReader.lineEnds(in: UnsafeRawBufferPointer(rebasing: chunk[0..<max(0, at - streamOffset)]),
+                                           afterCR: lastByte == 0x0D)
+        }
         var offset = 0
-        while offset < bytes.count {
-            let limit = doomed ? record.bytes.count
-                               : min(fieldStart + limits.maxFieldBytes, limits.maxRecordBytes)
-            let (event, consumed) = tokenizer.next(UnsafeRawBufferPointer(rebasing: bytes[offset...]),
-                                                   output: &record.bytes, outputLimit: limit)
-            offset += consumed
-            switch event {
-            case .needInput, .end: return
+        while offset < chunk.count {
+            // The tokenizer writes at most as many bytes as it reads, after the kept bytes.
+            // A doomed record's bytes are written there too but never kept, so `bytes` holds
+            // at most the limits plus one chunk.
+            bytes.reserve(bytes.count + chunk.count - offset)
+            let step = tokenizer.next(UnsafeRawBufferPointer(rebasing: chunk[offset...]),
+                                      output: UnsafeMutableRawPointer(bytes.base + bytes.count))
+            offset += step.consumed
+            if !doomed {
+                bytes.count += step.written
+                if bytes.count - fieldStart > limits.maxFieldBytes || bytes.count > limits.maxRecordBytes {
+                    tooLarge = true
+                    doomed = true
+                    bytes.count = fieldStart
+                }
+            }
+            switch step.event {
+            case .needInput, .end: break
             case .field: endField()
             case .record: endField(); try endRecord()
             }
         }
+        streamOffset += chunk.count
+        if let last = chunk.last { lastByte = last }
     }
 
     /// The end of the input: closes the last record if one is open.
     mutating func finish() throws {
-        var empty: [UInt8] = []
-        let (event, _) = tokenizer.next(UnsafeRawBufferPointer(start: nil, count: 0), output: &empty)
+        let (event, _, _) = tokenizer.next(UnsafeRawBufferPointer(start: nil, count: 0),
+                                           output: UnsafeMutableRawPointer(bytes.base + bytes.count))
         if event == .record {
             endField()
             try endRecord()
         }
     }
 
+    @inline(__always)
     private mutating func endField() {
-        if fieldIndex >= limits.maxFields { tooManyFields = true }
+        if fieldIndex >= limits.maxFields {
+            tooManyFields = true
+            doomed = true
+        }
         if !doomed {
-            record.fieldIDs.append(Int32(truncatingIfNeeded: fieldIndex))
-            record.starts.append(Int32(truncatingIfNeeded: fieldStart))
-            record.ends.append(Int32(truncatingIfNeeded: record.bytes.count))
+            fieldIDs.append(Int32(truncatingIfNeeded: fieldIndex))
+            starts.append(Int32(truncatingIfNeeded: fieldStart))
+            ends.append(Int32(truncatingIfNeeded: bytes.count))
         }
         fieldIndex += 1
-        fieldStart = record.bytes.count
+        fieldStart = bytes.count
     }
 
     private mutating func endRecord() throws {
         let line = tokenizer.recordLine
         defer {
-            record.reset()
+            bytes.count = 0
+            fieldIDs.count = 0
+            starts.count = 0
+            ends.count = 0
             fieldIndex = 0
             fieldStart = 0
+            tooLarge = false
             tooManyFields = false
-            tokenizer.outputOverflowed = false
+            doomed = false
             tokenizer.nulBytes = 0
             tokenizer.unterminatedQuote = false
         }
@@ -287,11 +356,11 @@ private struct ParseState {
             sink.warn(InputWarning(line: line, kind: .raggedRow,
                                    detail: "\(count) field\(count == 1 ? "" : "s"), \(hasHeader ? "header" : "first record") has \(columns)"))
             if count < columns {
-                let end = Int32(truncatingIfNeeded: record.bytes.count)
+                let end = Int32(truncatingIfNeeded: bytes.count)
                 for i in count..<columns {
-                    record.fieldIDs.append(Int32(truncatingIfNeeded: i))
-                    record.starts.append(end)
-                    record.ends.append(end)
+                    fieldIDs.append(Int32(truncatingIfNeeded: i))
+                    starts.append(end)
+                    ends.append(end)
                 }
             } else {
                 while extrasDeclared < count - columns {
@@ -306,7 +375,8 @@ private struct ParseState {
         if tokenizer.unterminatedQuote {
             sink.warn(InputWarning(line: line, kind: .unterminatedQuote, detail: "quoted field not closed before the end of input"))
         }
-        record.line = line
+        record.load(line: line, bytes: UnsafeRawBufferPointer(start: bytes.base, count: bytes.count),
+                    fieldIDs: fieldIDs.buffer, starts: starts.buffer, ends: ends.buffer)
         try sink.consume(record)
     }
 
@@ -315,12 +385,12 @@ private struct ParseState {
             throw IngestError(.tooManyFields, path: "", line: line,
                               message: "the header has \(fieldIndex) columns, more than the limit of \(limits.maxFields)")
         }
-        if tokenizer.outputOverflowed {
+        if tooLarge {
             throw IngestError(.recordTooLarge, path: "", line: line,
-                              message: "the header exceeds the size limits (\(limits.maxFieldBytes) bytes per field)")
+                              message: "the header exceeds the size limits (\(limits.maxFieldBytes) bytes per field, \(limits.maxRecordBytes) per record)")
         }
-        for i in 0..<record.count {
-            var name = record.value(at: i)[...]
+        for i in 0..<fieldIDs.count {
+            var name = UnsafeBufferPointer(start: bytes.base + Int(starts.base[i]), count: Int(ends.base[i] - starts.base[i]))[...]
             if name.starts(with: [0xEF, 0xBB, 0xBF]) { name = name.dropFirst(3) }
             while let f = name.first, f == 0x20 || f == 0x09 { name = name.dropFirst() }
             while let l = name.last, l == 0x20 || l == 0x09 { name = name.dropLast() }
@@ -332,6 +402,6 @@ private struct ParseState {
         if tokenizer.unterminatedQuote {
             sink.warn(InputWarning(line: line, kind: .unterminatedQuote, detail: "quoted field not closed before the end of input"))
         }
-        columns = record.count
+        columns = fieldIDs.count
     }
 }
