@@ -24,12 +24,12 @@
 ///
 /// Output: a call never writes more bytes than it consumes (unescaping only shrinks), so an
 /// output with room for `input.count` bytes always suffices; a caller bounds memory by handing
-/// over less input (and discarding the output of a record it rejects).
+/// over less input or by not keeping what was written for a record it rejects.
 ///
-/// Speed: ordinary bytes are skipped 8 at a time (SWAR: a word holds a byte of interest iff
-/// the "has zero byte" test fires on it XOR the broadcast byte), and each run is copied once.
+/// Speed: ordinary bytes are skipped 8 at a time (SWAR "has a byte below n / equal to b"
+/// tests on 64-bit words, see ``scan``), and each run is copied once, short runs inline.
 public struct CSVTokenizer: Sendable {
-    /// What ended a call to ``next(_:output:outputLimit:)``.
+    /// What ended a call to ``next(_:output:)``.
     public enum Event: Sendable, Equatable {
         /// The input was used up inside a record (or between records): call again with more.
         case needInput
