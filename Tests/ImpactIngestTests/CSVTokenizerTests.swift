@@ -65,6 +65,58 @@ func tokenize(_ data: [UInt8], chunks sizes: [Int], delimiter: UInt8 = UInt8(asc
     }
 }
 
+/// Like ``tokenize(_:chunks:delimiter:quote:)`` through `nextRecord`, with room for only
+/// `endsRoom` field ends per call.
+func tokenizeByRecord(_ data: [UInt8], chunks sizes: [Int], endsRoom: Int) -> Tokenized {
+    var tokenizer = CSVTokenizer()
+    var output: [UInt8] = []      // the current record's values, back to back
+    var ends: [Int] = []
+    var records: [TokenizedRecord] = []
+    var position = 0, chunkEnd = 0, nextChunk = 0
+    var nul = 0, unterminated = false
+    var endsBuffer = [Int32](repeating: -1, count: endsRoom)
+    while true {
+        if position == chunkEnd, nextChunk < sizes.count {
+            chunkEnd += sizes[nextChunk]
+            nextChunk += 1
+        }
+        var out = [UInt8](repeating: 0, count: chunkEnd - position + 1)
+        let step = data.withUnsafeBytes { input in
+            out.withUnsafeMutableBytes { o in
+                endsBuffer.withUnsafeMutableBufferPointer { e in
+                    tokenizer.nextRecord(UnsafeRawBufferPointer(rebasing: input[position..<chunkEnd]),
+                                         output: o.baseAddress!, outputOffset: output.count, fieldEnds: e)
+                }
+            }
+        }
+        #expect(step.written <= step.consumed)
+        output += out[0..<step.written]
+        ends += endsBuffer[0..<step.fields].map { Int($0) }
+        position += step.consumed
+        switch step.event {
+        case .needInput, .fieldEndsFull:
+            continue
+        case .record:
+            var start = 0
+            var fields: [String] = []
+            for end in ends {
+                fields.append(String(decoding: output[start..<end], as: UTF8.self))
+                start = end
+            }
+            records.append(TokenizedRecord(tokenizer.recordLine, fields))
+            output.removeAll()
+            ends.removeAll()
+            nul += tokenizer.nulBytes
+            tokenizer.nulBytes = 0
+            unterminated = unterminated || tokenizer.unterminatedQuote
+            tokenizer.unterminatedQuote = false
+        case .end:
+            return Tokenized(records: records, nulBytes: nul, unterminatedQuote: unterminated,
+                             lineTerminators: tokenizer.lineTerminators)
+        }
+    }
+}
+
 struct TokenizerCase: CustomTestStringConvertible, Sendable {
     var name: String
     var input: String
@@ -114,6 +166,20 @@ func tokenizerGivesTheSameRecordsUnderEveryChunking(_ c: TokenizerCase) {
         #expect(result.nulBytes == c.nulBytes, "\(chunking.name)")
         #expect(result.unterminatedQuote == c.unterminated, "\(chunking.name)")
         #expect(result.lineTerminators == c.lineTerminators, "\(chunking.name)")
+    }
+}
+
+@Test(arguments: tokenizerCases)
+func recordAtATimeGivesTheSameRecordsUnderEveryChunking(_ c: TokenizerCase) {
+    let data = bytes(c.input)
+    for chunking in chunkings(data.count) {
+        for room in [1, 2, 64] {
+            let result = tokenizeByRecord(data, chunks: chunking.sizes, endsRoom: room)
+            #expect(result.records == c.records, "\(chunking.name), room \(room)")
+            #expect(result.nulBytes == c.nulBytes, "\(chunking.name), room \(room)")
+            #expect(result.unterminatedQuote == c.unterminated, "\(chunking.name), room \(room)")
+            #expect(result.lineTerminators == c.lineTerminators, "\(chunking.name), room \(room)")
+        }
     }
 }
 

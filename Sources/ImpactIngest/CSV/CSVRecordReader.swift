@@ -201,10 +201,12 @@ private struct RawStore<Element: BitwiseCopyable> {
 
 /// The record being built and the counts of one ``CSVRecordReader/run(into:)``.
 ///
-/// Values are unescaped straight into `bytes` (raw storage); the finished record is copied
-/// into the ``RecordBuffer`` once for the sink. A record over the limits is rejected: once its
-/// bytes pass `maxFieldBytes` / `maxRecordBytes`, what the tokenizer writes is no longer kept,
-/// so memory stays bounded by the limits plus one buffer of input.
+/// The tokenizer unescapes a record's values back to back into `bytes` (raw storage) and
+/// reports each value's end in `ends` (``CSVTokenizer/nextRecord(_:output:outputOffset:fieldEnds:)``);
+/// the finished record is copied into the ``RecordBuffer`` once for the sink. A record over the
+/// limits is rejected: once its bytes pass `maxFieldBytes` / `maxRecordBytes` (or it has more
+/// than `maxFields` values), what the tokenizer writes is no longer kept, so memory stays
+/// bounded by the limits plus one buffer of input.
 private struct ParseState: ~Copyable {
     var tokenizer: CSVTokenizer
     let hasHeader: Bool
@@ -212,21 +214,26 @@ private struct ParseState: ~Copyable {
     let sink: RecordSink
     let record = RecordBuffer()
     var bytes = RawStore<UInt8>(capacity: 64 << 10)
-    var fieldIDs = RawStore<Int32>(capacity: 64)
-    var starts = RawStore<Int32>(capacity: 64)
+    /// End of each value of the current record in `bytes`.
     var ends = RawStore<Int32>(capacity: 64)
+    /// Starts of the values, derived from `ends` when the record is handed over.
+    var starts = RawStore<Int32>(capacity: 64)
+    /// 0, 1, 2, …: the field ids of a record's values (value i is column i).
+    var ids = RawStore<Int32>(capacity: 64)
+    /// Where the value ends of a rejected record go.
+    let scratchEnds = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 1024)
     /// Columns of the header (or of the first record without header); nil before it.
     var columns: Int? = nil
     /// Overflow columns declared so far.
     var extrasDeclared = 0
-    /// Index of the field being read in the current record.
-    var fieldIndex = 0
-    /// Start of the current field in `bytes`.
-    var fieldStart = 0
+    /// Values of the current record so far (also counted for a rejected record).
+    var fieldCount = 0
     /// The current record passed `maxFieldBytes` or `maxRecordBytes`.
     var tooLarge = false
     /// The current record has more than `maxFields` values.
     var tooManyFields = false
+    /// Whether the current record can no longer be kept (`tooLarge` or `tooManyFields`).
+    var doomed = false
     var records = 0
     var rejected = 0
     /// Decoded bytes parsed so far, the last of them, and the line of the first U+FFFD.
@@ -243,14 +250,11 @@ private struct ParseState: ~Copyable {
 
     deinit {
         bytes.free()
-        fieldIDs.free()
-        starts.free()
         ends.free()
+        starts.free()
+        ids.free()
+        scratchEnds.deallocate()
     }
-
-    /// Whether the current record can no longer be kept (its bytes are skipped): it is
-    /// `tooLarge` or has `tooManyFields`.
-    var doomed = false
 
     /// Parses the next chunk of decoded text (`decoder` locates its first U+FFFD, if any).
     mutating func parse(_ chunk: UnsafeRawBufferPointer, decoder: DecodingByteSource) throws {
@@ -262,25 +266,13 @@ private struct ParseState: ~Copyable {
         var offset = 0
         while offset < chunk.count {
             // The tokenizer writes at most as many bytes as it reads, after the kept bytes.
-            // A doomed record's bytes are written there too but never kept, so `bytes` holds
-            // at most the limits plus one chunk.
             bytes.reserve(bytes.count + chunk.count - offset)
-            let step = tokenizer.next(UnsafeRawBufferPointer(rebasing: chunk[offset...]),
-                                      output: UnsafeMutableRawPointer(bytes.base + bytes.count))
+            let step = tokenizer.nextRecord(UnsafeRawBufferPointer(rebasing: chunk[offset...]),
+                                            output: UnsafeMutableRawPointer(bytes.base + bytes.count),
+                                            outputOffset: bytes.count, fieldEnds: endsRoom())
             offset += step.consumed
-            if !doomed {
-                bytes.count += step.written
-                if bytes.count - fieldStart > limits.maxFieldBytes || bytes.count > limits.maxRecordBytes {
-                    tooLarge = true
-                    doomed = true
-                    bytes.count = fieldStart
-                }
-            }
-            switch step.event {
-            case .needInput, .end: break
-            case .field: endField()
-            case .record: endField(); try endRecord()
-            }
+            account(written: step.written, fields: step.fields)
+            if step.event == .record { try endRecord() }
         }
         streamOffset += chunk.count
         if let last = chunk.last { lastByte = last }
@@ -288,38 +280,49 @@ private struct ParseState: ~Copyable {
 
     /// The end of the input: closes the last record if one is open.
     mutating func finish() throws {
-        let (event, _, _) = tokenizer.next(UnsafeRawBufferPointer(start: nil, count: 0),
-                                           output: UnsafeMutableRawPointer(bytes.base + bytes.count))
-        if event == .record {
-            endField()
-            try endRecord()
-        }
+        let step = tokenizer.nextRecord(UnsafeRawBufferPointer(start: nil, count: 0),
+                                        output: UnsafeMutableRawPointer(bytes.base + bytes.count),
+                                        outputOffset: bytes.count, fieldEnds: endsRoom())
+        account(written: 0, fields: step.fields)
+        if step.event == .record { try endRecord() }
     }
 
+    /// Room for value ends: after the kept ones, or in the scratch area for a rejected record.
+    private mutating func endsRoom() -> UnsafeMutableBufferPointer<Int32> {
+        if doomed { return scratchEnds }
+        if ends.count == ends.capacity { ends.reserve(ends.count + 1) }
+        return UnsafeMutableBufferPointer(start: ends.base + ends.count, count: ends.capacity - ends.count)
+    }
+
+    /// Keeps what the tokenizer wrote, unless the record passes a limit.
     @inline(__always)
-    private mutating func endField() {
-        if fieldIndex >= limits.maxFields {
-            tooManyFields = true
+    private mutating func account(written: Int, fields: Int) {
+        fieldCount += fields
+        guard !doomed else { return }
+        var fieldStart = ends.count > 0 ? Int(ends.base[ends.count - 1]) : 0
+        for k in 0..<fields {
+            let end = Int(ends.base[ends.count + k])
+            if end - fieldStart > limits.maxFieldBytes { tooLarge = true }
+            fieldStart = end
+        }
+        ends.count += fields
+        bytes.count += written
+        // The value still open counts too.
+        if bytes.count - fieldStart > limits.maxFieldBytes || bytes.count > limits.maxRecordBytes { tooLarge = true }
+        if fieldCount > limits.maxFields { tooManyFields = true }
+        if tooLarge || tooManyFields {
             doomed = true
+            bytes.count = 0
+            ends.count = 0
         }
-        if !doomed {
-            fieldIDs.append(Int32(truncatingIfNeeded: fieldIndex))
-            starts.append(Int32(truncatingIfNeeded: fieldStart))
-            ends.append(Int32(truncatingIfNeeded: bytes.count))
-        }
-        fieldIndex += 1
-        fieldStart = bytes.count
     }
 
     private mutating func endRecord() throws {
         let line = tokenizer.recordLine
         defer {
             bytes.count = 0
-            fieldIDs.count = 0
-            starts.count = 0
             ends.count = 0
-            fieldIndex = 0
-            fieldStart = 0
+            fieldCount = 0
             tooLarge = false
             tooManyFields = false
             doomed = false
@@ -333,10 +336,10 @@ private struct ParseState: ~Copyable {
             }
             if tooManyFields {
                 throw IngestError(.tooManyFields, path: "", line: line,
-                                  message: "the first record has \(fieldIndex) fields, more than the limit of \(limits.maxFields)")
+                                  message: "the first record has \(fieldCount) fields, more than the limit of \(limits.maxFields)")
             }
-            columns = fieldIndex
-            for i in 0..<fieldIndex { sink.declareField(i, name: "column_\(i + 1)") }
+            columns = fieldCount
+            for i in 0..<fieldCount { sink.declareField(i, name: "column_\(i + 1)") }
         }
         let columns = columns!
         records += 1
@@ -344,24 +347,21 @@ private struct ParseState: ~Copyable {
             rejected += 1
             if tooManyFields {
                 sink.reject(RecordRejection(line: line, reason: .tooManyFields,
-                                            detail: "\(fieldIndex) fields, limit \(limits.maxFields)"))
+                                            detail: "\(fieldCount) fields, limit \(limits.maxFields)"))
             } else {
                 sink.reject(RecordRejection(line: line, reason: .recordTooLarge,
                                             detail: "a field exceeds \(limits.maxFieldBytes) bytes or the record \(limits.maxRecordBytes) bytes"))
             }
             return
         }
-        let count = fieldIndex
+        let count = fieldCount
         if count != columns {
             sink.warn(InputWarning(line: line, kind: .raggedRow,
                                    detail: "\(count) field\(count == 1 ? "" : "s"), \(hasHeader ? "header" : "first record") has \(columns)"))
             if count < columns {
+                // Missing values are empty.
                 let end = Int32(truncatingIfNeeded: bytes.count)
-                for i in count..<columns {
-                    fieldIDs.append(Int32(truncatingIfNeeded: i))
-                    starts.append(end)
-                    ends.append(end)
-                }
+                for _ in count..<columns { ends.append(end) }
             } else {
                 while extrasDeclared < count - columns {
                     sink.declareField(columns + extrasDeclared, name: "extra_\(extrasDeclared + 1)")
@@ -375,21 +375,39 @@ private struct ParseState: ~Copyable {
         if tokenizer.unterminatedQuote {
             sink.warn(InputWarning(line: line, kind: .unterminatedQuote, detail: "quoted field not closed before the end of input"))
         }
+        deriveStartsAndIDs()
+        let values = ends.count
         record.load(line: line, bytes: UnsafeRawBufferPointer(start: bytes.base, count: bytes.count),
-                    fieldIDs: fieldIDs.buffer, starts: starts.buffer, ends: ends.buffer)
+                    fieldIDs: UnsafeBufferPointer(start: ids.base, count: values),
+                    starts: starts.buffer, ends: ends.buffer)
         try sink.consume(record)
+    }
+
+    /// Fills `starts` (value i starts where value i-1 ends) and extends `ids` to cover `ends`.
+    private mutating func deriveStartsAndIDs() {
+        let values = ends.count
+        starts.count = 0
+        starts.reserve(values)
+        var previous: Int32 = 0
+        for i in 0..<values {
+            starts.base[i] = previous
+            previous = ends.base[i]
+        }
+        starts.count = values
+        while ids.count < values { ids.append(Int32(truncatingIfNeeded: ids.count)) }
     }
 
     private mutating func declareHeader(line: Int) throws {
         if tooManyFields {
             throw IngestError(.tooManyFields, path: "", line: line,
-                              message: "the header has \(fieldIndex) columns, more than the limit of \(limits.maxFields)")
+                              message: "the header has \(fieldCount) columns, more than the limit of \(limits.maxFields)")
         }
         if tooLarge {
             throw IngestError(.recordTooLarge, path: "", line: line,
                               message: "the header exceeds the size limits (\(limits.maxFieldBytes) bytes per field, \(limits.maxRecordBytes) per record)")
         }
-        for i in 0..<fieldIDs.count {
+        deriveStartsAndIDs()
+        for i in 0..<ends.count {
             var name = UnsafeBufferPointer(start: bytes.base + Int(starts.base[i]), count: Int(ends.base[i] - starts.base[i]))[...]
             if name.starts(with: [0xEF, 0xBB, 0xBF]) { name = name.dropFirst(3) }
             while let f = name.first, f == 0x20 || f == 0x09 { name = name.dropFirst() }
@@ -402,6 +420,6 @@ private struct ParseState: ~Copyable {
         if tokenizer.unterminatedQuote {
             sink.warn(InputWarning(line: line, kind: .unterminatedQuote, detail: "quoted field not closed before the end of input"))
         }
-        columns = fieldIDs.count
+        columns = ends.count
     }
 }
