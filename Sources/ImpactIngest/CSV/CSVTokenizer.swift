@@ -6,6 +6,8 @@
 /// of input bytes consumed and output bytes written. Running out of input is a state
 /// (``Event/needInput``), not an error: call again with the rest of the stream; an **empty**
 /// input means the end of the stream. Records are identical whatever the chunking of the stream.
+/// ``nextRecord(_:output:outputOffset:fieldEnds:)`` runs the same machine a record at a time,
+/// reporting field ends in a caller-owned array (csv-core's `read_record`; the reader's fast path).
 ///
 /// Rules (RFC 4180, lenient like real exports):
 /// - records end at LF, CRLF or a bare CR; blank lines (at the start of a record) produce no
