@@ -33,9 +33,14 @@ func tokenize(_ data: [UInt8], chunks sizes: [Int], delimiter: UInt8 = UInt8(asc
             chunkEnd += sizes[nextChunk]
             nextChunk += 1
         }
-        let (event, consumed) = data.withUnsafeBytes {
-            tokenizer.next(UnsafeRawBufferPointer(rebasing: $0[position..<chunkEnd]), output: &field)
+        // Output with room for exactly the input: the tokenizer never writes more than it reads.
+        let room = chunkEnd - position
+        var out = [UInt8](repeating: 0, count: room + 1)
+        let (event, consumed, written) = data.withUnsafeBytes { input in
+            out.withUnsafeMutableBytes { tokenizer.next(UnsafeRawBufferPointer(rebasing: input[position..<chunkEnd]), output: $0.baseAddress!) }
         }
+        #expect(written <= consumed)
+        field += out[0..<written]
         position += consumed
         switch event {
         case .needInput:
@@ -49,6 +54,58 @@ func tokenize(_ data: [UInt8], chunks sizes: [Int], delimiter: UInt8 = UInt8(asc
             field.removeAll()
             records.append(TokenizedRecord(tokenizer.recordLine, fields))
             fields.removeAll()
+            nul += tokenizer.nulBytes
+            tokenizer.nulBytes = 0
+            unterminated = unterminated || tokenizer.unterminatedQuote
+            tokenizer.unterminatedQuote = false
+        case .end:
+            return Tokenized(records: records, nulBytes: nul, unterminatedQuote: unterminated,
+                             lineTerminators: tokenizer.lineTerminators)
+        }
+    }
+}
+
+/// Like ``tokenize(_:chunks:delimiter:quote:)`` through `nextRecord`, with room for only
+/// `endsRoom` field ends per call.
+func tokenizeByRecord(_ data: [UInt8], chunks sizes: [Int], endsRoom: Int) -> Tokenized {
+    var tokenizer = CSVTokenizer()
+    var output: [UInt8] = []      // the current record's values, back to back
+    var ends: [Int] = []
+    var records: [TokenizedRecord] = []
+    var position = 0, chunkEnd = 0, nextChunk = 0
+    var nul = 0, unterminated = false
+    var endsBuffer = [Int32](repeating: -1, count: endsRoom)
+    while true {
+        if position == chunkEnd, nextChunk < sizes.count {
+            chunkEnd += sizes[nextChunk]
+            nextChunk += 1
+        }
+        var out = [UInt8](repeating: 0, count: chunkEnd - position + 1)
+        let step = data.withUnsafeBytes { input in
+            out.withUnsafeMutableBytes { o in
+                endsBuffer.withUnsafeMutableBufferPointer { e in
+                    tokenizer.nextRecord(UnsafeRawBufferPointer(rebasing: input[position..<chunkEnd]),
+                                         output: o.baseAddress!, outputOffset: output.count, fieldEnds: e)
+                }
+            }
+        }
+        #expect(step.written <= step.consumed)
+        output += out[0..<step.written]
+        ends += endsBuffer[0..<step.fields].map { Int($0) }
+        position += step.consumed
+        switch step.event {
+        case .needInput, .fieldEndsFull:
+            continue
+        case .record:
+            var start = 0
+            var fields: [String] = []
+            for end in ends {
+                fields.append(String(decoding: output[start..<end], as: UTF8.self))
+                start = end
+            }
+            records.append(TokenizedRecord(tokenizer.recordLine, fields))
+            output.removeAll()
+            ends.removeAll()
             nul += tokenizer.nulBytes
             tokenizer.nulBytes = 0
             unterminated = unterminated || tokenizer.unterminatedQuote
@@ -112,6 +169,20 @@ func tokenizerGivesTheSameRecordsUnderEveryChunking(_ c: TokenizerCase) {
     }
 }
 
+@Test(arguments: tokenizerCases)
+func recordAtATimeGivesTheSameRecordsUnderEveryChunking(_ c: TokenizerCase) {
+    let data = bytes(c.input)
+    for chunking in chunkings(data.count) {
+        for room in [1, 2, 64] {
+            let result = tokenizeByRecord(data, chunks: chunking.sizes, endsRoom: room)
+            #expect(result.records == c.records, "\(chunking.name), room \(room)")
+            #expect(result.nulBytes == c.nulBytes, "\(chunking.name), room \(room)")
+            #expect(result.unterminatedQuote == c.unterminated, "\(chunking.name), room \(room)")
+            #expect(result.lineTerminators == c.lineTerminators, "\(chunking.name), room \(room)")
+        }
+    }
+}
+
 @Test func tokenizerUsesTheConfiguredDelimiterAndQuote() {
     let data = bytes("a;'x;y';'it''s'\tz\n")
     for chunking in chunkings(data.count) {
@@ -122,29 +193,30 @@ func tokenizerGivesTheSameRecordsUnderEveryChunking(_ c: TokenizerCase) {
     #expect(tabbed.records == [.init(1, ["a b", "c\td"])])
 }
 
-@Test func tokenizerStopsStoringAtTheOutputLimitButConsumesTheField() {
+@Test func tokenizerReportsBytesConsumedAndWritten() {
     var tokenizer = CSVTokenizer()
-    var output: [UInt8] = []
-    let data = bytes(String(repeating: "x", count: 100) + ",ok\n")
-    let (event, consumed) = data.withUnsafeBytes { tokenizer.next($0, output: &output, outputLimit: 10) }
-    #expect(event == .field)
-    #expect(consumed == 101)
-    #expect(output.isEmpty)
-    #expect(tokenizer.outputOverflowed)
-    output.removeAll()
-    let (second, _) = data.withUnsafeBytes { tokenizer.next(UnsafeRawBufferPointer(rebasing: $0[101...]), output: &output, outputLimit: 10) }
-    #expect(second == .record)
-    #expect(output == bytes("ok"))
+    let data = bytes("\"a\"\"b\",cd\n")
+    var out = [UInt8](repeating: 0, count: data.count)
+    let first = data.withUnsafeBytes { input in out.withUnsafeMutableBytes { tokenizer.next(input, output: $0.baseAddress!) } }
+    #expect(first.event == .field && first.consumed == 7 && first.written == 3)
+    #expect(out[0..<3] == bytes("a\"b")[...])
+    let second = data.withUnsafeBytes { input in
+        out.withUnsafeMutableBytes { tokenizer.next(UnsafeRawBufferPointer(rebasing: input[7...]), output: $0.baseAddress!) }
+    }
+    #expect(second.event == .record && second.consumed == 3 && second.written == 2)
+    #expect(out[0..<2] == bytes("cd")[...])
 }
 
 @Test func tokenizerEndsWithEndAfterTheLastRecord() {
     var tokenizer = CSVTokenizer()
-    var output: [UInt8] = []
+    var out = [UInt8](repeating: 0, count: 8)
     let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-    #expect(tokenizer.next(empty, output: &output).event == .end)
-    let (event, consumed) = bytes("a").withUnsafeBytes { tokenizer.next($0, output: &output) }
-    #expect(event == .needInput && consumed == 1 && tokenizer.inRecord)
-    #expect(tokenizer.next(empty, output: &output).event == .record)
-    #expect(tokenizer.next(empty, output: &output).event == .end)
-    #expect(output == bytes("a"))
+    out.withUnsafeMutableBytes { out in
+        #expect(tokenizer.next(empty, output: out.baseAddress!).event == .end)
+        let step = bytes("a").withUnsafeBytes { tokenizer.next($0, output: out.baseAddress!) }
+        #expect(step.event == .needInput && step.consumed == 1 && step.written == 1 && tokenizer.inRecord)
+        #expect(tokenizer.next(empty, output: out.baseAddress! + 1).event == .record)
+        #expect(tokenizer.next(empty, output: out.baseAddress! + 1).event == .end)
+    }
+    #expect(out[0] == UInt8(ascii: "a"))
 }

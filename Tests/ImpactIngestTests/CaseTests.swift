@@ -8,7 +8,7 @@ import Testing
 private func caseFile(_ path: String) -> String { sharedPath("cases/\(path)") }
 
 // cases/001-semicolon-decimal-comma
-@Test func semicolonDelimiterWithDecimalCommasAndCommaLists() throws {
+@Test("001-semicolon-decimal-comma") func semicolonDelimiterWithDecimalCommasAndCommaLists() throws {
     let (sink, description, _) = try parseFile(caseFile("001-semicolon-decimal-comma/input.csv"))
     #expect(description.delimiter == ";")
     #expect(sink.names == ["id", "nom", "prenom", "email", "montant", "note"])
@@ -21,7 +21,7 @@ private func caseFile(_ path: String) -> String { sharedPath("cases/\(path)") }
 }
 
 // cases/002-tab-delimited-spaces-in-values
-@Test func tabDelimiterAlthoughValuesContainSpaces() throws {
+@Test("002-tab-delimited-spaces-in-values") func tabDelimiterAlthoughValuesContainSpaces() throws {
     let (sink, description, _) = try parseFile(caseFile("002-tab-delimited-spaces-in-values/input.csv"))
     #expect(description.delimiter == "\\t")
     #expect(sink.names == ["Nom complet", "Adresse postale", "Né le", "Téléphone fixe"])
@@ -32,7 +32,7 @@ private func caseFile(_ path: String) -> String { sharedPath("cases/\(path)") }
 }
 
 // cases/003-quoted-newline
-@Test func quotedNewlinesStayInsideTheirField() throws {
+@Test("003-quoted-newline") func quotedNewlinesStayInsideTheirField() throws {
     let (a, aDescription, _) = try parseFile(caseFile("003-quoted-newline/a.csv"))
     #expect(aDescription.delimiter == ",")
     #expect(a.records.count == 3)
@@ -50,7 +50,7 @@ private func caseFile(_ path: String) -> String { sharedPath("cases/\(path)") }
 }
 
 // cases/005-bom-quoted-first-header
-@Test func bomBeforeAQuotedFirstHeaderIsStripped() throws {
+@Test("005-bom-quoted-first-header") func bomBeforeAQuotedFirstHeaderIsStripped() throws {
     let (sink, description, _) = try parseFile(caseFile("005-bom-quoted-first-header/input.csv"))
     #expect(description.bom)
     #expect(description.encoding == "utf-8")
@@ -62,7 +62,7 @@ private func caseFile(_ path: String) -> String { sharedPath("cases/\(path)") }
 }
 
 // cases/006-ragged-rows
-@Test func raggedRowsAreKeptAndWarned() throws {
+@Test("006-ragged-rows") func raggedRowsAreKeptAndWarned() throws {
     let (sink, description, _) = try parseFile(caseFile("006-ragged-rows/input.csv"))
     #expect(description.records == 4)
     #expect(sink.records.count == 4)
@@ -82,7 +82,7 @@ private func caseFile(_ path: String) -> String { sharedPath("cases/\(path)") }
 }
 
 // cases/007-trailing-blank-lines-and-no-final-eol
-@Test func trailingBlankLinesAndMissingFinalEOL() throws {
+@Test("007-trailing-blank-lines-and-no-final-eol") func trailingBlankLinesAndMissingFinalEOL() throws {
     let (a, _, _) = try parseFile(caseFile("007-trailing-blank-lines-and-no-final-eol/a.csv"))
     #expect(a.records.count == 3)
     #expect(a.warnings.isEmpty)
@@ -97,7 +97,7 @@ private func caseFile(_ path: String) -> String { sharedPath("cases/\(path)") }
 }
 
 // cases/009-very-long-field
-@Test func veryLongFieldIsNotTruncatedOrRejected() throws {
+@Test("009-very-long-field") func veryLongFieldIsNotTruncatedOrRejected() throws {
     let (sink, _, _) = try parseFile(caseFile("009-very-long-field/input.csv"))
     #expect(sink.records.count == 3)
     #expect(sink.rejections.isEmpty)
@@ -107,7 +107,7 @@ private func caseFile(_ path: String) -> String { sharedPath("cases/\(path)") }
 }
 
 // cases/010-nul-byte-in-field
-@Test func nulBytesAreRemovedAndWarned() throws {
+@Test("010-nul-byte-in-field") func nulBytesAreRemovedAndWarned() throws {
     let (sink, description, _) = try parseFile(caseFile("010-nul-byte-in-field/input.csv"))
     #expect(description.encoding == "utf-8")
     #expect(sink.records.count == 3)
@@ -122,7 +122,7 @@ private func caseFile(_ path: String) -> String { sharedPath("cases/\(path)") }
 }
 
 // cases/011-windows-1252-french-export
-@Test func windows1252FrenchExport() throws {
+@Test("011-windows-1252-french-export") func windows1252FrenchExport() throws {
     let (sink, description, _) = try parseFile(caseFile("011-windows-1252-french-export/input.csv"))
     #expect(description.encoding == "windows-1252")
     #expect(description.delimiter == ";")
@@ -137,7 +137,7 @@ private func caseFile(_ path: String) -> String { sharedPath("cases/\(path)") }
 }
 
 // cases/013-utf16le-excel-unicode-text
-@Test(arguments: ["with-bom.txt", "no-bom.csv"])
+@Test("013-utf16le-excel-unicode-text", arguments: ["with-bom.txt", "no-bom.csv"])
 func utf16LEExcelUnicodeText(_ file: String) throws {
     let (sink, description, _) = try parseFile(caseFile("013-utf16le-excel-unicode-text/\(file)"))
     #expect(description.encoding == "utf-16le")
@@ -152,7 +152,7 @@ func utf16LEExcelUnicodeText(_ file: String) throws {
 }
 
 // cases/023-csv-formula-injection (parsing only: payloads are plain text)
-@Test func formulaPayloadsAreReadAsPlainText() throws {
+@Test("023-csv-formula-injection") func formulaPayloadsAreReadAsPlainText() throws {
     let (sink, description, _) = try parseFile(caseFile("023-csv-formula-injection/input.csv"))
     #expect(description.delimiter == ",")
     #expect(sink.names == ["=HYPERLINK(\"http://exemple.invalid/h\",\"Ouvrir\")", "nom", "tel", "solde", "commentaire"])
@@ -167,7 +167,7 @@ func utf16LEExcelUnicodeText(_ file: String) throws {
 
 // cases/024-huge-single-line: the same shape as make_input.py, smaller (an 8 MiB line against
 // a 1 MiB record limit), generated in a temporary directory.
-@Test func hugeSingleLineIsRejectedAndReadingGoesOn() throws {
+@Test("024-huge-single-line") func hugeSingleLineIsRejectedAndReadingGoesOn() throws {
     let dir = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("input.csv")
@@ -189,7 +189,7 @@ func utf16LEExcelUnicodeText(_ file: String) throws {
 }
 
 // cases/025-truncated-gzip
-@Test func truncatedGzipFailsWithPartialCount() throws {
+@Test("025-truncated-gzip a-truncated.csv.gz") func truncatedGzipFailsWithPartialCount() throws {
     let path = caseFile("025-truncated-gzip/a-truncated.csv.gz")
     let error = try #require(throws: IngestError.self) { try parseFile(path) }
     #expect(error.kind == .truncatedGzip)
@@ -201,7 +201,7 @@ func utf16LEExcelUnicodeText(_ file: String) throws {
 }
 
 // cases/025-truncated-gzip
-@Test func gzipWithBadCRCFails() throws {
+@Test("025-truncated-gzip b-bad-crc.csv.gz") func gzipWithBadCRCFails() throws {
     let path = caseFile("025-truncated-gzip/b-bad-crc.csv.gz")
     let error = try #require(throws: IngestError.self) { try parseFile(path) }
     #expect(error.kind == .corruptGzip)

@@ -64,7 +64,10 @@ public enum CSVDialectSniffer {
     static func forEachRecord(_ sample: UnsafeRawBufferPointer, isComplete: Bool, delimiter: UInt8, quote: UInt8,
                               limit: Int, _ body: ([[UInt8]]) -> Void) {
         var tokenizer = CSVTokenizer(delimiter: delimiter, quote: quote)
-        var field: [UInt8] = []
+        // A field is never longer than the input consumed for it, so one output area the size
+        // of the sample holds any field, written from its start.
+        var out = [UInt8](repeating: 0, count: sample.count + 1)
+        var fieldLength = 0
         var fields: [[UInt8]] = []
         var offset = 0
         var seen = 0
@@ -76,15 +79,18 @@ public enum CSVDialectSniffer {
             }
             let input = atEnd ? UnsafeRawBufferPointer(start: nil, count: 0)
                               : UnsafeRawBufferPointer(rebasing: sample[offset...])
-            let (event, consumed) = tokenizer.next(input, output: &field, outputLimit: 1 << 16)
+            let (event, consumed, written) = out.withUnsafeMutableBytes {
+                tokenizer.next(input, output: $0.baseAddress! + fieldLength)
+            }
             offset += consumed
+            fieldLength += written
             switch event {
             case .field:
-                fields.append(field)
-                field.removeAll(keepingCapacity: true)
+                fields.append(Array(out[0..<fieldLength]))
+                fieldLength = 0
             case .record:
-                fields.append(field)
-                field.removeAll(keepingCapacity: true)
+                fields.append(Array(out[0..<fieldLength]))
+                fieldLength = 0
                 body(fields)
                 fields.removeAll(keepingCapacity: true)
                 seen += 1

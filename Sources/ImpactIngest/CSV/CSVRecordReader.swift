@@ -117,23 +117,8 @@ public final class CSVRecordReader {
         precondition(!started, "CSVRecordReader.run(into:) is called once")
         started = true
         var state = ParseState(dialect: dialect, limits: options.limits, sink: sink)
-        var streamOffset = 0
-        var lastByte: UInt8? = nil
-        var invalidLine: Int? = nil
-
-        func chunk(_ bytes: UnsafeRawBufferPointer) throws {
-            if invalidLine == nil, let at = decoder.firstInvalidOffset, at < streamOffset + bytes.count {
-                invalidLine = state.tokenizer.lineTerminators + 1
-                    + Self.lineEnds(in: UnsafeRawBufferPointer(rebasing: bytes[0..<max(0, at - streamOffset)]),
-                                    afterCR: lastByte == 0x0D)
-            }
-            try state.parse(bytes)
-            streamOffset += bytes.count
-            if let last = bytes.last { lastByte = last }
-        }
-
         do {
-            try head.withUnsafeBytes { try chunk($0) }
+            try head.withUnsafeBytes { try state.parse($0, decoder: decoder) }
             head = []
             if let deferredError { throw deferredError }
             if !headIsWhole {
@@ -143,7 +128,7 @@ public final class CSVRecordReader {
                 while true {
                     let n = try decoder.read(into: buffer)
                     if n == 0 { break }
-                    try chunk(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                    try state.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), decoder: decoder)
                 }
             }
             try state.finish()
@@ -155,10 +140,10 @@ public final class CSVRecordReader {
 
         if decoder.invalidSequences > 0 {
             let count = decoder.invalidSequences
-            sink.warn(InputWarning(line: invalidLine ?? 1, kind: .invalidEncoding,
+            sink.warn(InputWarning(line: state.invalidLine ?? 1, kind: .invalidEncoding,
                                    detail: "\(count) invalid \(decoder.encoding.rawValue) sequence\(count == 1 ? "" : "s") replaced by U+FFFD (first on this line)"))
         }
-        let endsOnLineEnd = lastByte == nil || lastByte == 0x0A || lastByte == 0x0D
+        let endsOnLineEnd = state.lastByte == nil || state.lastByte == 0x0A || state.lastByte == 0x0D
         return InputDescription(
             path: path, format: "csv", compression: input.compression, encoding: decoder.encoding.rawValue,
             bom: decoder.hadBOM, delimiter: dialect.delimiterText, header: dialect.hasHeader,
@@ -179,25 +164,82 @@ public final class CSVRecordReader {
     }
 }
 
+/// Growable raw storage for elements of a trivial type (no per-append uniqueness or
+/// exclusivity checks); freed by its owner.
+private struct RawStore<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func free() { base.deallocate() }
+
+    /// Makes room for `total` elements, at least doubling the capacity when it grows.
+    mutating func reserve(_ total: Int) {
+        guard total > capacity else { return }
+        let grown = max(total, capacity * 2)
+        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: grown)
+        fresh.update(from: base, count: count)
+        base.deallocate()
+        base = fresh
+        capacity = grown
+    }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if count == capacity { reserve(count + 1) }
+        base[count] = element
+        count += 1
+    }
+
+    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+}
+
 /// The record being built and the counts of one ``CSVRecordReader/run(into:)``.
-private struct ParseState {
+///
+/// The tokenizer unescapes a record's values back to back into `bytes` (raw storage) and
+/// reports each value's end in `ends` (``CSVTokenizer/nextRecord(_:output:outputOffset:fieldEnds:)``);
+/// the finished record is copied into the ``RecordBuffer`` once for the sink. A record over the
+/// limits is rejected: once its bytes pass `maxFieldBytes` / `maxRecordBytes` (or it has more
+/// than `maxFields` values), what the tokenizer writes is no longer kept, so memory stays
+/// bounded by the limits plus one buffer of input.
+private struct ParseState: ~Copyable {
     var tokenizer: CSVTokenizer
     let hasHeader: Bool
     let limits: IngestLimits
     let sink: RecordSink
     let record = RecordBuffer()
+    var bytes = RawStore<UInt8>(capacity: 64 << 10)
+    /// End of each value of the current record in `bytes`.
+    var ends = RawStore<Int32>(capacity: 64)
+    /// Starts of the values, derived from `ends` when the record is handed over.
+    var starts = RawStore<Int32>(capacity: 64)
+    /// 0, 1, 2, …: the field ids of a record's values (value i is column i).
+    var ids = RawStore<Int32>(capacity: 64)
+    /// Where the value ends of a rejected record go.
+    let scratchEnds = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 1024)
     /// Columns of the header (or of the first record without header); nil before it.
     var columns: Int? = nil
     /// Overflow columns declared so far.
     var extrasDeclared = 0
-    /// Index of the field being read in the current record.
-    var fieldIndex = 0
-    /// Start of the current field in `record.bytes`.
-    var fieldStart = 0
+    /// Values of the current record so far (also counted for a rejected record).
+    var fieldCount = 0
+    /// The current record passed `maxFieldBytes` or `maxRecordBytes`.
+    var tooLarge = false
     /// The current record has more than `maxFields` values.
     var tooManyFields = false
+    /// Whether the current record can no longer be kept (`tooLarge` or `tooManyFields`).
+    var doomed = false
     var records = 0
     var rejected = 0
+    /// Decoded bytes parsed so far, the last of them, and the line of the first U+FFFD.
+    var streamOffset = 0
+    var lastByte: UInt8? = nil
+    var invalidLine: Int? = nil
 
     init(dialect: CSVDialect, limits: IngestLimits, sink: RecordSink) {
         tokenizer = CSVTokenizer(delimiter: dialect.delimiter, quote: dialect.quote)
@@ -206,54 +248,84 @@ private struct ParseState {
         self.sink = sink
     }
 
-    /// Whether the current record can no longer be kept (its bytes are skipped).
-    var doomed: Bool { tokenizer.outputOverflowed || tooManyFields }
+    deinit {
+        bytes.free()
+        ends.free()
+        starts.free()
+        ids.free()
+        scratchEnds.deallocate()
+    }
 
-    mutating func parse(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let limit = doomed ? record.bytes.count
-                               : min(fieldStart + limits.maxFieldBytes, limits.maxRecordBytes)
-            let (event, consumed) = tokenizer.next(UnsafeRawBufferPointer(rebasing: bytes[offset...]),
-                                                   output: &record.bytes, outputLimit: limit)
-            offset += consumed
-            switch event {
-            case .needInput, .end: return
-            case .field: endField()
-            case .record: endField(); try endRecord()
-            }
+    /// Parses the next chunk of decoded text (`decoder` locates its first U+FFFD, if any).
+    mutating func parse(_ chunk: UnsafeRawBufferPointer, decoder: DecodingByteSource) throws {
+        if invalidLine == nil, let at = decoder.firstInvalidOffset, at < streamOffset + chunk.count {
+            invalidLine = tokenizer.lineTerminators + 1
+                + CSVRecordReader.lineEnds(in: UnsafeRawBufferPointer(rebasing: chunk[0..<max(0, at - streamOffset)]),
+                                           afterCR: lastByte == 0x0D)
         }
+        var offset = 0
+        while offset < chunk.count {
+            // The tokenizer writes at most as many bytes as it reads, after the kept bytes.
+            bytes.reserve(bytes.count + chunk.count - offset)
+            let step = tokenizer.nextRecord(UnsafeRawBufferPointer(rebasing: chunk[offset...]),
+                                            output: UnsafeMutableRawPointer(bytes.base + bytes.count),
+                                            outputOffset: bytes.count, fieldEnds: endsRoom())
+            offset += step.consumed
+            account(written: step.written, fields: step.fields)
+            if step.event == .record { try endRecord() }
+        }
+        streamOffset += chunk.count
+        if let last = chunk.last { lastByte = last }
     }
 
     /// The end of the input: closes the last record if one is open.
     mutating func finish() throws {
-        var empty: [UInt8] = []
-        let (event, _) = tokenizer.next(UnsafeRawBufferPointer(start: nil, count: 0), output: &empty)
-        if event == .record {
-            endField()
-            try endRecord()
-        }
+        let step = tokenizer.nextRecord(UnsafeRawBufferPointer(start: nil, count: 0),
+                                        output: UnsafeMutableRawPointer(bytes.base + bytes.count),
+                                        outputOffset: bytes.count, fieldEnds: endsRoom())
+        account(written: 0, fields: step.fields)
+        if step.event == .record { try endRecord() }
     }
 
-    private mutating func endField() {
-        if fieldIndex >= limits.maxFields { tooManyFields = true }
-        if !doomed {
-            record.fieldIDs.append(Int32(truncatingIfNeeded: fieldIndex))
-            record.starts.append(Int32(truncatingIfNeeded: fieldStart))
-            record.ends.append(Int32(truncatingIfNeeded: record.bytes.count))
+    /// Room for value ends: after the kept ones, or in the scratch area for a rejected record.
+    private mutating func endsRoom() -> UnsafeMutableBufferPointer<Int32> {
+        if doomed { return scratchEnds }
+        if ends.count == ends.capacity { ends.reserve(ends.count + 1) }
+        return UnsafeMutableBufferPointer(start: ends.base + ends.count, count: ends.capacity - ends.count)
+    }
+
+    /// Keeps what the tokenizer wrote, unless the record passes a limit.
+    @inline(__always)
+    private mutating func account(written: Int, fields: Int) {
+        fieldCount += fields
+        guard !doomed else { return }
+        var fieldStart = ends.count > 0 ? Int(ends.base[ends.count - 1]) : 0
+        for k in 0..<fields {
+            let end = Int(ends.base[ends.count + k])
+            if end - fieldStart > limits.maxFieldBytes { tooLarge = true }
+            fieldStart = end
         }
-        fieldIndex += 1
-        fieldStart = record.bytes.count
+        ends.count += fields
+        bytes.count += written
+        // The value still open counts too.
+        if bytes.count - fieldStart > limits.maxFieldBytes || bytes.count > limits.maxRecordBytes { tooLarge = true }
+        if fieldCount > limits.maxFields { tooManyFields = true }
+        if tooLarge || tooManyFields {
+            doomed = true
+            bytes.count = 0
+            ends.count = 0
+        }
     }
 
     private mutating func endRecord() throws {
         let line = tokenizer.recordLine
         defer {
-            record.reset()
-            fieldIndex = 0
-            fieldStart = 0
+            bytes.count = 0
+            ends.count = 0
+            fieldCount = 0
+            tooLarge = false
             tooManyFields = false
-            tokenizer.outputOverflowed = false
+            doomed = false
             tokenizer.nulBytes = 0
             tokenizer.unterminatedQuote = false
         }
@@ -264,10 +336,10 @@ private struct ParseState {
             }
             if tooManyFields {
                 throw IngestError(.tooManyFields, path: "", line: line,
-                                  message: "the first record has \(fieldIndex) fields, more than the limit of \(limits.maxFields)")
+                                  message: "the first record has \(fieldCount) fields, more than the limit of \(limits.maxFields)")
             }
-            columns = fieldIndex
-            for i in 0..<fieldIndex { sink.declareField(i, name: "column_\(i + 1)") }
+            columns = fieldCount
+            for i in 0..<fieldCount { sink.declareField(i, name: "column_\(i + 1)") }
         }
         let columns = columns!
         records += 1
@@ -275,24 +347,21 @@ private struct ParseState {
             rejected += 1
             if tooManyFields {
                 sink.reject(RecordRejection(line: line, reason: .tooManyFields,
-                                            detail: "\(fieldIndex) fields, limit \(limits.maxFields)"))
+                                            detail: "\(fieldCount) fields, limit \(limits.maxFields)"))
             } else {
                 sink.reject(RecordRejection(line: line, reason: .recordTooLarge,
                                             detail: "a field exceeds \(limits.maxFieldBytes) bytes or the record \(limits.maxRecordBytes) bytes"))
             }
             return
         }
-        let count = fieldIndex
+        let count = fieldCount
         if count != columns {
             sink.warn(InputWarning(line: line, kind: .raggedRow,
                                    detail: "\(count) field\(count == 1 ? "" : "s"), \(hasHeader ? "header" : "first record") has \(columns)"))
             if count < columns {
-                let end = Int32(truncatingIfNeeded: record.bytes.count)
-                for i in count..<columns {
-                    record.fieldIDs.append(Int32(truncatingIfNeeded: i))
-                    record.starts.append(end)
-                    record.ends.append(end)
-                }
+                // Missing values are empty.
+                let end = Int32(truncatingIfNeeded: bytes.count)
+                for _ in count..<columns { ends.append(end) }
             } else {
                 while extrasDeclared < count - columns {
                     sink.declareField(columns + extrasDeclared, name: "extra_\(extrasDeclared + 1)")
@@ -306,21 +375,40 @@ private struct ParseState {
         if tokenizer.unterminatedQuote {
             sink.warn(InputWarning(line: line, kind: .unterminatedQuote, detail: "quoted field not closed before the end of input"))
         }
-        record.line = line
+        deriveStartsAndIDs()
+        let values = ends.count
+        record.load(line: line, bytes: UnsafeRawBufferPointer(start: bytes.base, count: bytes.count),
+                    fieldIDs: UnsafeBufferPointer(start: ids.base, count: values),
+                    starts: starts.buffer, ends: ends.buffer)
         try sink.consume(record)
+    }
+
+    /// Fills `starts` (value i starts where value i-1 ends) and extends `ids` to cover `ends`.
+    private mutating func deriveStartsAndIDs() {
+        let values = ends.count
+        starts.count = 0
+        starts.reserve(values)
+        var previous: Int32 = 0
+        for i in 0..<values {
+            starts.base[i] = previous
+            previous = ends.base[i]
+        }
+        starts.count = values
+        while ids.count < values { ids.append(Int32(truncatingIfNeeded: ids.count)) }
     }
 
     private mutating func declareHeader(line: Int) throws {
         if tooManyFields {
             throw IngestError(.tooManyFields, path: "", line: line,
-                              message: "the header has \(fieldIndex) columns, more than the limit of \(limits.maxFields)")
+                              message: "the header has \(fieldCount) columns, more than the limit of \(limits.maxFields)")
         }
-        if tokenizer.outputOverflowed {
+        if tooLarge {
             throw IngestError(.recordTooLarge, path: "", line: line,
-                              message: "the header exceeds the size limits (\(limits.maxFieldBytes) bytes per field)")
+                              message: "the header exceeds the size limits (\(limits.maxFieldBytes) bytes per field, \(limits.maxRecordBytes) per record)")
         }
-        for i in 0..<record.count {
-            var name = record.value(at: i)[...]
+        deriveStartsAndIDs()
+        for i in 0..<ends.count {
+            var name = UnsafeBufferPointer(start: bytes.base + Int(starts.base[i]), count: Int(ends.base[i] - starts.base[i]))[...]
             if name.starts(with: [0xEF, 0xBB, 0xBF]) { name = name.dropFirst(3) }
             while let f = name.first, f == 0x20 || f == 0x09 { name = name.dropFirst() }
             while let l = name.last, l == 0x20 || l == 0x09 { name = name.dropLast() }
@@ -332,6 +420,6 @@ private struct ParseState {
         if tokenizer.unterminatedQuote {
             sink.warn(InputWarning(line: line, kind: .unterminatedQuote, detail: "quoted field not closed before the end of input"))
         }
-        columns = record.count
+        columns = ends.count
     }
 }

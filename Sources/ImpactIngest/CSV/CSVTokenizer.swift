@@ -1,11 +1,13 @@
 /// A CSV tokenizer: a pure, resumable state machine over bytes the caller owns, with no IO.
 ///
-/// Modelled on rust-csv's `csv-core` reader. Each call to ``next(_:output:outputLimit:)`` reads
-/// from the start of `input` until a field ends, a record ends or the input is used up, appends
-/// the unescaped bytes of the current field to `output`, and returns what happened with the
-/// number of input bytes consumed. Running out of input is a state (``Event/needInput``), not an
-/// error: call again with the rest of the stream; an **empty** input means the end of the stream.
-/// Records are identical whatever the chunking of the stream.
+/// Modelled on rust-csv's `csv-core` reader. Each call to ``next(_:output:)`` reads from the
+/// start of `input` until a field ends, a record ends or the input is used up, writes the
+/// unescaped bytes of the current field to `output`, and returns what happened with the number
+/// of input bytes consumed and output bytes written. Running out of input is a state
+/// (``Event/needInput``), not an error: call again with the rest of the stream; an **empty**
+/// input means the end of the stream. Records are identical whatever the chunking of the stream.
+/// ``nextRecord(_:output:outputOffset:fieldEnds:)`` runs the same machine a record at a time,
+/// reporting field ends in a caller-owned array (csv-core's `read_record`; the reader's fast path).
 ///
 /// Rules (RFC 4180, lenient like real exports):
 /// - records end at LF, CRLF or a bare CR; blank lines (at the start of a record) produce no
@@ -22,15 +24,14 @@
 /// Lines: ``lineTerminators`` counts LF, CRLF and bare CR, also inside quoted fields, so
 /// ``recordLine`` is the 1-based physical line where the current record starts.
 ///
-/// Output bound: bytes that would grow `output` beyond `outputLimit` are not appended and set
-/// ``outputOverflowed`` (the caller rejects the record); the input is consumed as usual, so memory
-/// stays bounded whatever the field length.
+/// Output: a call never writes more bytes than it consumes (unescaping only shrinks), so an
+/// output with room for `input.count` bytes always suffices; a caller bounds memory by handing
+/// over less input or by not keeping what was written for a record it rejects.
 ///
-/// Speed: ordinary bytes are skipped 8 at a time (SWAR: a word holds a byte of interest iff
-/// the "has zero byte" test fires on it XOR the broadcast byte), and each run is appended with
-/// one copy.
+/// Speed: ordinary bytes are skipped 8 at a time (SWAR "has a byte below n / equal to b"
+/// tests on 64-bit words, see ``scan``), and each run is copied once, short runs inline.
 public struct CSVTokenizer: Sendable {
-    /// What ended a call to ``next(_:output:outputLimit:)``.
+    /// What ended a call to ``next(_:output:)``.
     public enum Event: Sendable, Equatable {
         /// The input was used up inside a record (or between records): call again with more.
         case needInput
@@ -62,8 +63,6 @@ public struct CSVTokenizer: Sendable {
     public private(set) var recordLine = 1
     /// NUL bytes dropped; the caller resets it (per record, typically).
     public var nulBytes = 0
-    /// Set when bytes were not appended because of `outputLimit`; the caller resets it.
-    public var outputOverflowed = false
     /// Set when the end of input closed an open quoted field; the caller resets it.
     public var unterminatedQuote = false
 
@@ -82,8 +81,7 @@ public struct CSVTokenizer: Sendable {
 
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
-    private static let lfWord: UInt64 = 0x0A * ones
-    private static let crWord: UInt64 = 0x0D * ones
+    private static let belowCR: UInt64 = 0x0E * ones
 
     @inline(__always)
     private static func zeroBytes(_ x: UInt64) -> UInt64 {
@@ -91,47 +89,130 @@ public struct CSVTokenizer: Sendable {
     }
 
     /// Index of the first byte at or after `from` that is NUL, CR, LF or `special`, or `count`.
+    ///
+    /// Eight bytes at a time: one test flags every byte below 0x0E (NUL, LF and CR among them)
+    /// and one flags `special`; the lowest flag is exact. A flagged byte that is none of the
+    /// four (TAB, other controls) is skipped and the scan goes on.
     @inline(__always)
     private static func scan(_ p: UnsafePointer<UInt8>, from: Int, count: Int, special: UInt8, specialWord: UInt64) -> Int {
         var i = from
-        while i + 8 <= count {
-            let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
-            let hit = zeroBytes(w) | zeroBytes(w ^ lfWord) | zeroBytes(w ^ crWord) | zeroBytes(w ^ specialWord)
-            if hit != 0 { return i + hit.trailingZeroBitCount >> 3 }
-            i += 8
-        }
-        while i < count {
-            let b = p[i]
-            if b == special || b == 0x0A || b == 0x0D || b == 0 { return i }
+        while true {
+            while i + 8 <= count {
+                let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                let hit = ((w &- belowCR) & ~w & highs) | zeroBytes(w ^ specialWord)
+                if hit != 0 {
+                    i += hit.trailingZeroBitCount >> 3
+                    break
+                }
+                i += 8
+            }
+            if i + 8 > count {
+                while i < count, !isStop(p[i], special) { i += 1 }
+                return i
+            }
+            if isStop(p[i], special) { return i }
             i += 1
         }
-        return count
     }
 
     @inline(__always)
-    private mutating func emit(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ output: inout [UInt8], _ limit: Int) {
-        guard to > from else { return }
-        if output.count + (to - from) <= limit {
-            output.append(contentsOf: UnsafeBufferPointer(start: p + from, count: to - from))
+    private static func isStop(_ b: UInt8, _ special: UInt8) -> Bool {
+        b == special || b == 0x0A || b == 0x0D || b == 0
+    }
+
+    /// Copies `p[from..<to]` to `out[w...]`; short runs (most CSV cells) without a memmove call.
+    @inline(__always)
+    private static func copy(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ out: UnsafeMutablePointer<UInt8>, _ w: inout Int) {
+        let n = to - from
+        if n <= 0 { return }
+        let src = UnsafeRawPointer(p + from), dst = UnsafeMutableRawPointer(out + w)
+        if n >= 8, n <= 16 {
+            // Two overlapping words cover 8…16 bytes.
+            let head = src.loadUnaligned(as: UInt64.self)
+            let tail = src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            dst.storeBytes(of: head, as: UInt64.self)
+            dst.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+        } else if n < 8 {
+            var k = 0
+            while k < n {
+                (out + w)[k] = p[from + k]
+                k += 1
+            }
         } else {
-            outputOverflowed = true
+            dst.copyMemory(from: src, byteCount: n)
         }
+        w += n
     }
 
     /// Reads `input` from its start until a field or record ends or the input is used up.
     ///
     /// - Parameters:
     ///   - input: the next bytes of the stream; empty means the end of the stream.
-    ///   - output: receives the unescaped bytes of the current field (appended).
-    ///   - outputLimit: `output.count` is never made larger than this.
-    /// - Returns: the event and the number of bytes of `input` consumed (all of them for
-    ///   ``Event/needInput``).
-    public mutating func next(_ input: UnsafeRawBufferPointer, output: inout [UInt8],
-                              outputLimit: Int = .max) -> (event: Event, consumed: Int) {
-        guard let raw = input.baseAddress, input.count > 0 else { return finish() }
+    ///   - output: receives the unescaped bytes of the current field; must have room for
+    ///     `input.count` bytes.
+    /// - Returns: the event, the number of bytes of `input` consumed (all of them for
+    ///   ``Event/needInput``) and the number of bytes written to `output`.
+    public mutating func next(_ input: UnsafeRawBufferPointer, output: UnsafeMutableRawPointer)
+        -> (event: Event, consumed: Int, written: Int) {
+        guard let raw = input.baseAddress, input.count > 0 else { return (finish(), 0, 0) }
+        var i = 0, w = 0
+        let event = advance(raw.assumingMemoryBound(to: UInt8.self), input.count, &i,
+                            output.assumingMemoryBound(to: UInt8.self), &w)
+        return (event, i, w)
+    }
+
+    /// What ended a call to ``nextRecord(_:output:outputOffset:fieldEnds:)``.
+    public enum RecordEvent: Sendable, Equatable {
+        /// The input was used up (fields completed so far are reported).
+        case needInput
+        /// The record ended; its last field end is reported.
+        case record
+        /// `fieldEnds` is full; call again (with more room) to go on.
+        case fieldEndsFull
+        /// The end of the stream (empty input) with no record in progress.
+        case end
+    }
+
+    /// Reads `input` until the current record ends or the input is used up, writing the
+    /// fields' bytes back to back into `output` and the end of each field completed in this call
+    /// into `fieldEnds` (as `outputOffset` + its end in `output`). Same state machine and rules
+    /// as ``next(_:output:)``, without a return per field: the reader's fast path.
+    ///
+    /// `output` must have room for `input.count` bytes; `fieldEnds` must not be empty.
+    /// - Returns: the event, input bytes consumed, output bytes written, field ends written.
+    public mutating func nextRecord(_ input: UnsafeRawBufferPointer, output: UnsafeMutableRawPointer, outputOffset: Int,
+                                    fieldEnds: UnsafeMutableBufferPointer<Int32>)
+        -> (event: RecordEvent, consumed: Int, written: Int, fields: Int) {
+        precondition(fieldEnds.count > 0, "fieldEnds must have room")
+        guard let raw = input.baseAddress, input.count > 0 else {
+            if finish() == .end { return (.end, 0, 0, 0) }
+            fieldEnds[0] = Int32(truncatingIfNeeded: outputOffset)
+            return (.record, 0, 0, 1)
+        }
         let p = raw.assumingMemoryBound(to: UInt8.self)
+        let out = output.assumingMemoryBound(to: UInt8.self)
         let n = input.count
-        var i = 0
+        var i = 0, w = 0, f = 0
+        while true {
+            switch advance(p, n, &i, out, &w) {
+            case .field:
+                fieldEnds[f] = Int32(truncatingIfNeeded: outputOffset + w)
+                f += 1
+                if f == fieldEnds.count { return (.fieldEndsFull, i, w, f) }
+            case .record:
+                fieldEnds[f] = Int32(truncatingIfNeeded: outputOffset + w)
+                return (.record, i, w, f + 1)
+            case .needInput, .end:
+                return (.needInput, i, w, f)
+            }
+        }
+    }
+
+    /// The state machine: from `input[i]` until a field or record ends or `i == n`; writes to
+    /// `out[w...]`. Never returns ``Event/end`` (that is ``finish()``'s).
+    @inline(__always)
+    private mutating func advance(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int,
+                                  _ out: UnsafeMutablePointer<UInt8>, _ w: inout Int) -> Event {
         while i < n {
             switch state {
             case .startRecord:
@@ -148,33 +229,35 @@ public struct CSVTokenizer: Sendable {
                     lastWasCR = false
                     recordLine = lineTerminators + 1
                     state = .startField
+                    fallthrough
                 }
 
             case .startField:
                 if p[i] == quote {
                     i += 1
                     state = .inQuoted
-                } else {
-                    state = .inField
+                    continue
                 }
+                state = .inField
+                fallthrough
 
             case .inField:
                 let start = i
                 i = Self.scan(p, from: i, count: n, special: delimiter, specialWord: delimiterWord)
-                emit(p, start, i, &output, outputLimit)
-                if i == n { return (.needInput, n) }
+                Self.copy(p, start, i, out, &w)
+                if i == n { return .needInput }
                 let b = p[i]
                 i += 1
                 if b == delimiter {
                     state = .startField
-                    return (.field, i)
+                    return .field
                 } else if b == 0 {
                     nulBytes += 1
                 } else {
                     lineTerminators += 1
                     lastWasCR = b == 0x0D
                     state = .startRecord
-                    return (.record, i)
+                    return .record
                 }
 
             case .inQuoted:
@@ -196,7 +279,7 @@ public struct CSVTokenizer: Sendable {
                         i += 1
                     } else {
                         lastWasCR = false
-                        emit(p, start, i, &output, outputLimit)
+                        Self.copy(p, start, i, out, &w)
                         i += 1
                         start = i
                         if b == 0 {
@@ -208,47 +291,48 @@ public struct CSVTokenizer: Sendable {
                     }
                 }
                 if state == .inQuoted {
-                    emit(p, start, i, &output, outputLimit)
-                    return (.needInput, n)
+                    Self.copy(p, start, i, out, &w)
+                    return .needInput
                 }
 
             case .quoteInQuoted:
                 let b = p[i]
                 if b == quote {
                     // A doubled quote: the second one is data and the quoted field goes on.
-                    emit(p, i, i + 1, &output, outputLimit)
+                    out[w] = b
+                    w += 1
                     i += 1
                     state = .inQuoted
                 } else if b == delimiter {
                     i += 1
                     state = .startField
-                    return (.field, i)
+                    return .field
                 } else if b == 0x0D || b == 0x0A {
                     i += 1
                     lineTerminators += 1
                     lastWasCR = b == 0x0D
                     state = .startRecord
-                    return (.record, i)
+                    return .record
                 } else {
                     // Text after the closing quote: appended as unquoted data.
                     state = .inField
                 }
             }
         }
-        return (.needInput, n)
+        return .needInput
     }
 
     /// The end of the stream: closes an open record.
-    private mutating func finish() -> (event: Event, consumed: Int) {
+    private mutating func finish() -> Event {
         switch state {
         case .startRecord:
-            return (.end, 0)
+            return .end
         case .inQuoted:
             unterminatedQuote = true
         case .startField, .inField, .quoteInQuoted:
             break
         }
         state = .startRecord
-        return (.record, 0)
+        return .record
     }
 }

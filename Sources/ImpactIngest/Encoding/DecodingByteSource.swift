@@ -1,9 +1,10 @@
 /// A byte source that decodes a text input and yields UTF-8, whatever the input's encoding.
 ///
 /// Behaviour:
-/// - The encoding is ``forced`` or sniffed from the first MiB (``EncodingDetection/detect(_:isComplete:)``:
-///   BOM, UTF-16 NUL pattern, UTF-8 validity, else Windows-1252). A byte-order mark of the
-///   chosen encoding is stripped from the output (``hadBOM``).
+/// - The encoding is the one forced by the caller or sniffed from the first MiB
+///   (``EncodingDetection/detect(_:isComplete:)``: BOM, UTF-16 NUL pattern, UTF-8 validity,
+///   else Windows-1252). A byte-order mark of that encoding is stripped from the output
+///   (``hadBOM``); a forced encoding keeps another encoding's BOM as text.
 /// - UTF-8 input is validated and copied (ASCII checked 8 bytes at a time); Windows-1252 and
 ///   UTF-16 are transcoded through a table / per code unit.
 /// - Streaming with one fixed 64 KiB input buffer: a UTF-8 sequence, a UTF-16 code unit or a

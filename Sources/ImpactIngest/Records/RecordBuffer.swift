@@ -37,6 +37,22 @@ public final class RecordBuffer {
         ends.removeAll(keepingCapacity: true)
     }
 
+    /// Replaces the whole record with values built elsewhere, in one pass (a reader that builds
+    /// values in its own storage hands them over once per record instead of once per field).
+    ///
+    /// `fieldIDs`, `starts` and `ends` must have the same count; `starts[i]..<ends[i]` must lie
+    /// within `bytes`.
+    @inlinable public func load(line: Int, bytes newBytes: UnsafeRawBufferPointer,
+                                fieldIDs newIDs: UnsafeBufferPointer<Int32>,
+                                starts newStarts: UnsafeBufferPointer<Int32>,
+                                ends newEnds: UnsafeBufferPointer<Int32>) {
+        self.line = line
+        bytes.replaceSubrange(0..<bytes.count, with: newBytes)
+        fieldIDs.replaceSubrange(0..<fieldIDs.count, with: newIDs)
+        starts.replaceSubrange(0..<starts.count, with: newStarts)
+        ends.replaceSubrange(0..<ends.count, with: newEnds)
+    }
+
     /// Appends one value for field `field`, copying its bytes.
     @inlinable public func append(field: Int, value: UnsafeRawBufferPointer) {
         let start = bytes.count
