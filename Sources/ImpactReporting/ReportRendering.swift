@@ -88,7 +88,11 @@ public enum TextReport {
             if !i.complete { d += " (INCOMPLETE)" }
             o += d + "\n"
         }
-        let cats = r.subjectsByCategory.keys.sorted { (DataCategoryOrder[$0] ?? 99) < (DataCategoryOrder[$1] ?? 99) }
+        let all = r.subjectsByCategory.keys.sorted { (DataCategoryOrder[$0] ?? 99) < (DataCategoryOrder[$1] ?? 99) }
+        // The table shows the NIR and the special categories (Art. 9/10); the other categories
+        // are listed below it (every count is in the JSON report).
+        let cats = all.filter { $0 == "national_id" || (DataCategory(rawValue: $0)?.isSpecial ?? false) }
+        let others = all.filter { !cats.contains($0) }
         o += "\nData subjects: \(r.subjects) distinct (\(r.subjectsAtTwoOrMoreControllers) at two or more controllers); health professionals: \(r.healthProfessionals)\n"
         o += "\nPer controller:\n"
         var rows: [[String]] = [["controller", "name", "records", "subjects", "prof."] + cats]
@@ -98,6 +102,9 @@ public enum TextReport {
         }
         rows.append(["TOTAL", "", "\(r.records)", "\(r.subjects)", "\(r.healthProfessionals)"] + cats.map { "\(r.subjectsByCategory[$0] ?? 0)" })
         o += table(rows)
+        if !others.isEmpty {
+            o += "  Also exposed (subjects over all controllers): " + others.map { "\($0) \(r.subjectsByCategory[$0] ?? 0)" }.joined(separator: ", ") + "\n"
+        }
         let assessed = r.controllers.filter { $0.assessment != nil }
         if !assessed.isEmpty {
             o += "\nSeverity (ENISA SE = DPC × EI + CB; circumstances assumed unless given with `impact draft --incident`):\n"
