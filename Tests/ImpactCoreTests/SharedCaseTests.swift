@@ -244,3 +244,21 @@ import Testing
         #expect(r.subjects == 1)
     }
 }
+
+/// Headers that name an Art. 9 category make every non-empty value of the column count for it,
+/// whatever the words in the cells.
+@Suite struct HeaderNamedCategoryTests {
+    @Test func diagnosisMedicationAndReligionColumnsCountTheirSubjects() throws {
+        let r = try LinkingRegressionTests.analyse("""
+            last_name,first_name,dob,diagnosis,medication,religion
+            Moreau,Anne,1970-03-02,K21.9,XR-12,x
+            Petit,Luc,1981-11-30,,,
+            Roy,Eva,1990-01-05,E11,,
+            """)
+        #expect(r.subjects == 3)
+        #expect(r.subjectsByCategory["health"] == 2)
+        #expect(r.subjectsByCategory["drug_treatment"] == 1)
+        #expect(r.subjectsByCategory["religious_belief"] == 1)
+        #expect(SharedCaseTests.categories(r, "medication") == ["health", "drug_treatment"])
+    }
+}

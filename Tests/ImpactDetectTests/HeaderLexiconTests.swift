@@ -58,7 +58,7 @@ import Testing
         ("libelle_examen", .examLabel), ("test_name", .examLabel), ("Analyse", .examLabel), ("exams[].libelle", .examLabel),
         ("resultat", .examResult), ("result", .examResult), ("Résultat", .examResult),
         ("commentaire", .freeText), ("notes", .freeText), ("note", .freeText), ("observations", .freeText),
-        ("motif", .freeText), ("antecedents", .freeText),
+        ("motif", .freeText), ("antecedents", .healthAttribute),
         ("unite", .notPersonal), ("unit", .notPersonal), ("statut", .notPersonal), ("status", .notPersonal),
         ("id", .notPersonal), ("montant", .notPersonal), ("demande", .notPersonal),
         ("Nom complet", .fullName), ("full_name", .fullName), ("patient_name", .fullName),
@@ -163,7 +163,7 @@ import Testing
         ("code_postal", .postalCode), ("tel", .phone),                            // 020
         ("patient.nir", .nir), ("patient.nom", .lastName), ("patient.prenom", .firstName),
         ("contacts.emails[]", .email), ("consultations[].motif", .freeText),
-        ("consultations[].medecin", .prescriberName), ("antecedents", .freeText), // 014
+        ("consultations[].medecin", .prescriberName), ("antecedents", .healthAttribute), // 014
     ] as [(String, FieldRole)])
     func caseHeaders(header: String, expected: FieldRole) {
         #expect(role(header) == expected)

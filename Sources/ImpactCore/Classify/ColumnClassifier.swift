@@ -55,7 +55,7 @@ public struct ColumnClassifier: Sendable {
     private func make(_ role: FieldRole, confidence: Double, _ notes: [String], fromContent: Bool) -> FieldPlan {
         let scans: Bool
         switch role {
-        case .freeText, .examLabel, .examResult: scans = true
+        case .freeText, .examLabel, .examResult, .healthAttribute, .medication, .geneticData: scans = true
         default: scans = false
         }
         return FieldPlan(role: role, categories: role.categories, scansLexicon: scans,

@@ -33,6 +33,22 @@ public enum FieldRole: String, CaseIterable, Sendable, Codable {
     case onlineIdentifier = "online_identifier"
     case genericDate = "generic_date"
     case notPersonal = "not_personal"
+    /// A health attribute named by the header: diagnosis, ICD-10 code, allergies, medical
+    /// history, blood group, weight, blood pressure (Art. 9 health; values also scanned).
+    case healthAttribute = "health_attribute"
+    /// A drug treatment named by the header: medication, dosage, ATC or CIP code (Art. 9 health,
+    /// sub-kind drug treatment; values also scanned).
+    case medication
+    /// Art. 9 special categories named by the header itself.
+    case religion
+    case ethnicOrigin = "ethnic_origin"
+    case politicalOpinion = "political_opinion"
+    case tradeUnion = "trade_union"
+    case sexualLife = "sexual_life"
+    case geneticData = "genetic_data"
+    case biometricData = "biometric_data"
+    /// Art. 10: criminal convictions and offences.
+    case criminalRecord = "criminal_record"
 
     /// The categories a field of this role carries by itself (GDPR Art. 4(1), 4(15), 9;
     /// regulatory.md §4.2, §7.1). `age` counts as birth-date data (it gives the birth year).
@@ -55,6 +71,16 @@ public enum FieldRole: String, CaseIterable, Sendable, Codable {
         case .iban: return CategorySet(.financial)
         case .onlineIdentifier: return CategorySet(.onlineIdentifier)
         case .freeText, .genericDate, .notPersonal: return CategorySet()
+        case .healthAttribute: return CategorySet(.health)
+        case .medication: return CategorySet([.drugTreatment, .health])
+        case .religion: return CategorySet(.religiousBelief)
+        case .ethnicOrigin: return CategorySet(.racialEthnicOrigin)
+        case .politicalOpinion: return CategorySet(.politicalOpinion)
+        case .tradeUnion: return CategorySet(.tradeUnionMembership)
+        case .sexualLife: return CategorySet(.sexLife)
+        case .geneticData: return CategorySet([.genetic, .health])
+        case .biometricData: return CategorySet(.biometric)
+        case .criminalRecord: return CategorySet(.criminalOffence)
         }
     }
 }
