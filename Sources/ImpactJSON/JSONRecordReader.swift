@@ -28,13 +28,29 @@ public enum JSONMode: String, Sendable, Equatable, CaseIterable {
 /// Records in document mode (``InputDescription/recordPath`` says which rule applied):
 /// - a top-level array: each element is a record (`$[]`); an element that is not an object is
 ///   rejected as ``RecordRejection/Reason/notAnObject`` and reading goes on;
-/// - a top-level object: its members are read in order; the first member whose value is an
-///   array whose first element is an object holds the records (`$.data[]`). This rule is chosen
-///   because it can be applied while streaming: members read before that array (an envelope
-///   such as `"count": 3`) are discarded, and so is everything after it, including other arrays
-///   of objects. If no member qualifies, the object is one record (`$`). Consequence: a single
-///   record that holds an array of objects (`{"patient": {…}, "exams": [{…}]}`) is read as
-///   records of that array;
+/// - a top-level object holding arrays of objects (an *array of objects* is a member whose
+///   value is an array whose first element is an object): the records are the elements of the
+///   **largest** such array, the one with most elements, the first one on ties (`$.data[]`).
+///   To find it while streaming, the input is read twice: a first pass runs the tokenizer alone
+///   and counts the elements of each top-level member (no record is built, memory stays flat),
+///   then `reopen` opens the input again and the chosen array is read. Without `reopen`
+///   (standard input cannot be read twice) the **first** array of objects holds the records,
+///   read in one pass. Either way nothing is dropped silently: the members not read as records
+///   (the envelope, such as `"count": 3`, and the other arrays) are reported once, after the
+///   records, in an ``InputWarning/Kind/skippedMembers`` warning that names them with their kind
+///   and element counts (at most 8 by name, cut to 64 bytes, the rest counted; member names only: they are field names, like a CSV header; never a
+///   value), on the line of the records' `[`; it also says which rule applied, and flags a
+///   skipped array larger than the one read (first rule only). A document that ends in error
+///   gets no such warning (the error already marks the counts as a lower bound). If the first
+///   pass stops at a syntax error, the second pass reads the largest array met before it and
+///   throws that error at the same place, after the records before it. If the two passes do not
+///   see the same members and counts (the file changed), `.io` is thrown.
+///   Consequence: a single record that holds an array of objects
+///   (`{"patient": {…}, "exams": [{…}]}`) is read as records of that array, and `patient`
+///   is reported as skipped;
+/// - a top-level object without an array of objects: the object is one record (`$`), read in
+///   one pass; if it breaks a record limit while an array of objects could still follow, the
+///   error is thrown only at its end, when none did;
 /// - a top-level scalar: one rejected record (`$`); whitespace only: no record (`recordPath` nil).
 ///
 /// Records in lines mode (`lines`): each non-blank line is one record; blank lines (also a
@@ -71,6 +87,7 @@ public final class JSONRecordReader {
     public let mode: JSONMode?
     public let limits: IngestLimits
     private let source: ByteSource
+    private let reopen: (() throws -> ByteSource)?
 
     /// Size of the fixed read buffer.
     static let readBufferSize = 256 << 10
@@ -82,8 +99,13 @@ public final class JSONRecordReader {
     ///   - path: the input's name, for errors.
     ///   - mode: `nil` to detect it from the content.
     ///   - limits: value, record and nesting limits.
-    public init(source: ByteSource, path: String, mode: JSONMode? = nil, limits: IngestLimits = .init()) {
+    ///   - reopen: opens the same input again from its first byte, decoded the same way (a file,
+    ///     not standard input), so that a top-level object's largest array of objects can be
+    ///     found before it is read; nil reads the first array of objects (see the type's rules).
+    public init(source: ByteSource, path: String, mode: JSONMode? = nil, limits: IngestLimits = .init(),
+                reopen: (() throws -> ByteSource)? = nil) {
         self.source = source
+        self.reopen = reopen
         self.path = path
         self.mode = mode
         self.limits = limits
@@ -102,19 +124,36 @@ public final class JSONRecordReader {
         switch chosen {
         case .lines:
             var reader = JSONLinesDriver(limits: limits, sink: sink)
-            try input.forEachChunk { try reader.feed($0) }
+            try input.forEachChunk { try reader.feed($0); return true }
             try reader.finish()
             return InputDescription(path: path, format: chosen.rawValue, recordPath: "lines",
                                     records: reader.consumed + reader.rejected, rejectedRecords: reader.rejected,
                                     lines: reader.lines)
         case .document:
-            var reader = JSONDocumentDriver(path: path, limits: limits, sink: sink, offsetBase: input.byteOrderMarkLength)
-            try input.forEachChunk { try reader.feed($0, isFinal: false) }
-            try reader.feed(UnsafeRawBufferPointer(start: nil, count: 0), isFinal: true)
+            var reader = JSONDocumentDriver(path: path, limits: limits, sink: sink, offsetBase: input.byteOrderMarkLength,
+                                            plan: reopen == nil ? .firstArray : .survey)
+            try readDocument(&input, with: &reader)
+            if let survey = reader.survey, let reopen {
+                // The top-level object holds arrays of objects: read again, taking the largest.
+                var again = JSONInput(source: try reopen(), buffer: buffer)
+                try again.skipByteOrderMark()
+                reader = JSONDocumentDriver(path: path, limits: limits, sink: sink, offsetBase: again.byteOrderMarkLength,
+                                            plan: .member(survey))
+                try readDocument(&again, with: &reader)
+            }
             return InputDescription(path: path, format: chosen.rawValue, recordPath: reader.recordPath,
                                     records: reader.consumed + reader.rejected, rejectedRecords: reader.rejected,
                                     lines: reader.lines)
         }
+    }
+
+    private func readDocument(_ input: inout JSONInput, with reader: inout JSONDocumentDriver) throws {
+        var wantsMore = true
+        try input.forEachChunk {
+            wantsMore = try reader.feed($0, isFinal: false)
+            return wantsMore
+        }
+        if wantsMore { _ = try reader.feed(UnsafeRawBufferPointer(start: nil, count: 0), isFinal: true) }
     }
 
     /// The mode rule of the type's documentation, applied to the first bytes (read into `input`'s prefix).
@@ -232,14 +271,18 @@ struct JSONInput {
         }
     }
 
-    /// Calls `body` with the prefix, then with each chunk of the rest of the source.
-    mutating func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        if !prefix.isEmpty { try prefix.withUnsafeBytes(body) }
-        prefix = []
+    /// Calls `body` with the prefix, then with each chunk of the rest of the source, until the
+    /// source ends or `body` returns false.
+    mutating func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
+        if !prefix.isEmpty {
+            let more = try prefix.withUnsafeBytes(body)
+            prefix = []
+            if !more { return }
+        }
         while !isExhausted {
             let count = try source.read(into: buffer)
             if count == 0 { isExhausted = true; break }
-            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            if try !body(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { return }
         }
     }
 }
@@ -372,13 +415,35 @@ struct JSONLinesDriver {
 
 // MARK: - Document mode
 
+/// What the document reader does with a top-level object: which of its arrays of objects it reads.
+enum JSONRootObjectPlan: Equatable {
+    /// One pass: the first array of objects holds the records (the input cannot be read twice).
+    case firstArray
+    /// First of two passes: follows the members and counts their elements, reads no array as
+    /// records (a top-level array, a scalar, or an object without an array of objects is read as
+    /// in one pass).
+    case survey
+    /// Second pass: the elements of the member the survey chose are the records.
+    case member(JSONSurvey)
+}
+
+/// What the first pass found in a top-level object: the largest array of objects.
+struct JSONSurvey: Equatable {
+    var chosen: JSONTopLevelMembers.Member
+    /// Members of the top-level object.
+    var members: Int
+    /// The first pass read the whole document (it did not stop at a syntax error).
+    var complete: Bool
+}
+
 /// Document mode: one tokenizer over the whole input; finds the records (`$[]`, `$.key[]`, `$`).
 /// A value type, like ``JSONLinesDriver``.
 struct JSONDocumentDriver {
     private enum Phase {
         /// Before the first token.
         case start
-        /// Inside the top-level object, no record array found yet: building it as the `$` record.
+        /// Inside the top-level object, no record array found yet: following its members, and
+        /// building it as the `$` record while `envelopeOpen`.
         case rootObject
         /// Between the elements of the record array, whose elements are at depth `depth + 1`.
         case elements(depth: Int)
@@ -386,8 +451,9 @@ struct JSONDocumentDriver {
         case inRecord(depth: Int)
         /// Inside a rejected element that is an array.
         case skippingElement(depth: Int)
-        /// After the record array of the top-level object: the rest is ignored.
-        case afterRecordArray
+        /// Inside the top-level object, not reading records there: only following its members
+        /// (after the record array, while surveying, or before the member chosen by the survey).
+        case otherMembers
         /// The top-level value is complete.
         case done
     }
@@ -398,19 +464,34 @@ struct JSONDocumentDriver {
     private let sink: RecordSink
     private let path: String
     private let limits: IngestLimits
+    private let plan: JSONRootObjectPlan
     /// Bytes before the tokenizer's first byte (a skipped byte-order mark).
     private let offsetBase: Int
     private var phase: Phase = .start
-    /// A member of the top-level object just opened an array: its first element decides.
-    private var candidateArrayMember: Int32 = -1
+    /// The members of a top-level object.
+    private var members = JSONTopLevelMembers()
+    /// The top-level object is being built as the `$` record.
+    private var envelopeOpen = false
+    /// The `$` record broke a limit: thrown if no array of objects follows.
+    private var envelopeFailure: IngestError?
+    /// The top-level value is an object.
+    private var rootIsObject = false
+    /// Line of the `[` of the last top-level member array met.
+    private var arrayLine = 0
+    /// Line of the `[` of the member array read as records (0 until it is met).
+    private var recordsLine = 0
 
     private(set) var recordPath: String?
     private(set) var consumed = 0
     private(set) var rejected = 0
+    /// Set by a survey that found an array of objects: the second pass reads it.
+    private(set) var survey: JSONSurvey?
+    /// The survey stopped at a syntax error: feed no more.
+    private(set) var stopped = false
     /// Physical lines read.
     var lines: Int { tokenizer.line - 1 + (tokenizer.column > 1 ? 1 : 0) }
 
-    init(path: String, limits: IngestLimits, sink: RecordSink, offsetBase: Int) {
+    init(path: String, limits: IngestLimits, sink: RecordSink, offsetBase: Int, plan: JSONRootObjectPlan = .firstArray) {
         tokenizer = JSONTokenizer(maxDepth: limits.maxNestingDepth, maxValueBytes: limits.maxFieldBytes)
         tokenizer.keysStayInInput = true
         assembler = JSONRecordAssembler(limits: limits)
@@ -418,9 +499,12 @@ struct JSONDocumentDriver {
         self.path = path
         self.limits = limits
         self.offsetBase = offsetBase
+        self.plan = plan
     }
 
-    mutating func feed(_ chunk: UnsafeRawBufferPointer, isFinal: Bool) throws {
+    /// Reads `chunk`; returns false once no more input is wanted (a survey stopped at an error).
+    mutating func feed(_ chunk: UnsafeRawBufferPointer, isFinal: Bool) throws -> Bool {
+        guard !stopped else { return false }
         var rest = chunk
         while true {
             let input = rest
@@ -429,10 +513,23 @@ struct JSONDocumentDriver {
             switch result {
             case .token(let token):
                 try take(token, input: input)
-            case .needMoreInput, .end:
-                return
+            case .needMoreInput:
+                return true
+            case .end:
+                try finishDocument()
+                return false
             case .error(let error):
-                if error.kind == .noValue { return } // empty document: no record
+                if error.kind == .noValue { return false } // empty document: no record
+                if plan == .survey && rootIsObject {
+                    // Read again up to the error through the largest array met so far, so that the
+                    // records before the error are analysed and the error is thrown from there.
+                    members.finishOpenMember()
+                    if let largest = members.largestArrayOfObjects {
+                        survey = JSONSurvey(chosen: largest, members: members.count, complete: false)
+                        stopped = true
+                        return false
+                    }
+                }
                 throw ingestError(error)
             }
         }
@@ -444,8 +541,14 @@ struct JSONDocumentDriver {
             switch token {
             case .objectStart:
                 recordPath = "$"
-                assembler.begin(line: tokenizer.line)
-                phase = .rootObject
+                rootIsObject = true
+                if case .member = plan {
+                    phase = .otherMembers
+                } else {
+                    assembler.begin(line: tokenizer.line)
+                    envelopeOpen = true
+                    phase = .rootObject
+                }
             case .arrayStart:
                 recordPath = "$[]"
                 phase = .elements(depth: 1)
@@ -456,31 +559,57 @@ struct JSONDocumentDriver {
             }
 
         case .rootObject:
-            if candidateArrayMember >= 0 {
-                let member = candidateArrayMember
-                candidateArrayMember = -1
-                if token == .objectStart {
-                    // The first array of objects among the top-level members: its elements are the records.
-                    recordPath = "$." + assembler.name(of: member) + "[]"
-                    assembler.abandon()
+            if trackMember(token, input: input) == .firstElementIsObject {
+                // The first array of objects among the top-level members.
+                if envelopeOpen { assembler.abandon() } else { assembler.dropTokenBytes() }
+                envelopeOpen = false
+                envelopeFailure = nil
+                if plan == .firstArray {
+                    recordPath = "$." + members.currentName + "[]"
+                    recordsLine = arrayLine
                     assembler.begin(line: tokenizer.line)
                     phase = .inRecord(depth: 2)
-                    return
+                } else {
+                    phase = .otherMembers // surveying: count, read no record
                 }
+                return
             }
-            if token == .arrayStart && tokenizer.depth == 2 {
-                candidateArrayMember = assembler.currentMember
+            if envelopeOpen {
+                switch assembler.take(token, from: tokenizer, input: input) {
+                case .more:
+                    break
+                case .complete:
+                    // No array of objects: the top-level object is the one record.
+                    try assembler.commit(to: sink, through: record)
+                    consumed += 1
+                    envelopeOpen = false
+                    phase = .done
+                    return
+                case .tooLarge:
+                    envelopeFailure = failure(.recordTooLarge, "record starting at line \(assembler.line) is larger than \(limits.maxRecordBytes) bytes")
+                    assembler.abandon()
+                    envelopeOpen = false
+                case .tooManyFields:
+                    envelopeFailure = failure(.tooManyFields, "record starting at line \(assembler.line) has more than \(limits.maxFields) values")
+                    assembler.abandon()
+                    envelopeOpen = false
+                }
+            } else {
+                assembler.dropTokenBytes()
             }
-            try step(assembler.take(token, from: tokenizer, input: input))
-            if !assembler.isOpen { phase = .done }
+            if tokenizer.depth == 0 {
+                phase = .done
+                if let envelopeFailure { throw envelopeFailure }
+            }
 
         case .elements(let depth):
+            if depth == 2 { _ = members.observe(token, depthAfter: tokenizer.depth) }
             switch token {
             case .objectStart:
                 assembler.begin(line: tokenizer.line)
                 phase = .inRecord(depth: depth)
             case .arrayEnd:
-                phase = depth == 1 ? .done : .afterRecordArray
+                phase = depth == 1 ? .done : .otherMembers
             case .arrayStart:
                 rejectElement(token)
                 phase = .skippingElement(depth: depth)
@@ -496,13 +625,65 @@ struct JSONDocumentDriver {
             assembler.dropTokenBytes()
             if tokenizer.depth == depth { phase = .elements(depth: depth) }
 
-        case .afterRecordArray:
+        case .otherMembers:
+            let event = trackMember(token, input: input)
             assembler.dropTokenBytes()
-            if tokenizer.depth == 0 { phase = .done }
+            if event == .arrayStarted, case .member(let survey) = plan, members.currentOrdinal == survey.chosen.ordinal {
+                recordPath = "$." + members.currentName + "[]"
+                recordsLine = arrayLine
+                phase = .elements(depth: 2)
+            } else if tokenizer.depth == 0 {
+                phase = .done
+            }
 
         case .done:
             break // the tokenizer refuses anything after the top-level value
         }
+    }
+
+    /// Passes a token of the top-level object (outside the records) to ``members``.
+    @inline(__always)
+    private mutating func trackMember(_ token: JSONToken, input: UnsafeRawBufferPointer) -> JSONTopLevelMembers.Event {
+        if token == .key {
+            if tokenizer.depth == 1 {
+                if let range = tokenizer.keyRangeInInput {
+                    members.beginMember(named: UnsafeRawBufferPointer(rebasing: input[range]))
+                } else {
+                    let kept = assembler.kept
+                    assembler.bytes.withUnsafeBytes { members.beginMember(named: UnsafeRawBufferPointer(rebasing: $0[kept...])) }
+                }
+            }
+            return .none
+        }
+        let event = members.observe(token, depthAfter: tokenizer.depth)
+        if event == .arrayStarted { arrayLine = tokenizer.line }
+        return event
+    }
+
+    /// The document ended cleanly: a survey hands over its choice; records read from a member
+    /// array are checked (second pass) and the other members reported.
+    private mutating func finishDocument() throws {
+        guard rootIsObject else { return }
+        switch plan {
+        case .survey:
+            if let largest = members.largestArrayOfObjects {
+                survey = JSONSurvey(chosen: largest, members: members.count, complete: true)
+            }
+        case .member(let expected):
+            guard expected.complete, let largest = members.largestArrayOfObjects,
+                  largest.ordinal == expected.chosen.ordinal, largest.elements == expected.chosen.elements,
+                  members.count == expected.members, recordsLine > 0 else {
+                throw failure(.io, "the input changed between its two reads: the records' array no longer matches")
+            }
+            warnSkippedMembers(recordsFrom: largest, rule: .largest)
+        case .firstArray:
+            if let first = members.firstArrayOfObjects { warnSkippedMembers(recordsFrom: first, rule: .first) }
+        }
+    }
+
+    private func warnSkippedMembers(recordsFrom chosen: JSONTopLevelMembers.Member, rule: JSONTopLevelMembers.Rule) {
+        guard let detail = members.skippedMembersDetail(recordsFrom: chosen, rule: rule) else { return }
+        sink.warn(InputWarning(line: recordsLine, kind: .skippedMembers, detail: detail))
     }
 
     private mutating func step(_ step: JSONRecordAssembler.Step) throws {

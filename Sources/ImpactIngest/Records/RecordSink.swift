@@ -53,6 +53,9 @@ public struct InputWarning: Sendable, Equatable, Codable {
         case invalidEncoding = "invalid_encoding"
         /// A quoted field not closed before the end of input.
         case unterminatedQuote = "unterminated_quote"
+        /// JSON: members of a top-level object that were not read as records (the envelope, the
+        /// arrays other than the records' one); the detail names them, with kinds and element counts.
+        case skippedMembers = "skipped_members"
     }
     public var line: Int
     public var kind: Kind
