@@ -110,7 +110,15 @@ public final class LeakAnalyzer {
         case .json, .jsonl:
             let decoded = try DecodingByteSource(opened.source, forced: options.csv.encoding)
             let mode: JSONMode? = options.inputFormat.map { $0 == .json ? .document : .lines }
-            let reader = JSONRecordReader(source: decoded, path: path, mode: mode, limits: options.limits)
+            // A top-level object's largest array of objects is found by a first pass, then the file
+            // is opened again (decompressed and decoded again, in the encoding found the first time).
+            // Standard input, pipes and devices (stored size 0) cannot be read twice.
+            let encoding = decoded.encoding
+            let reopen: (() throws -> ByteSource)? = path == "-" || opened.storedBytes == 0 ? nil : {
+                try DecodingByteSource(InputOpener.open(path: path).source, forced: encoding)
+            }
+            let reader = JSONRecordReader(source: decoded, path: path, mode: mode, limits: options.limits,
+                                          reopen: reopen)
             var desc = try reader.run(into: sink)
             desc.path = path
             desc.compression = opened.compression
