@@ -123,7 +123,11 @@ public enum TextReport {
         }
         if !r.warnings.isEmpty {
             o += "\nWarnings:\n"
-            for w in r.warnings { o += "  \(w.kind): \(w.count) (first: \(w.firstLines.prefix(5).map(OutputSafety.plainText).joined(separator: ", ")))\n" }
+            for w in r.warnings {
+                o += "  \(w.kind): \(w.count) (first: \(w.firstLines.prefix(5).map(OutputSafety.plainText).joined(separator: ", ")))"
+                if !w.detail.isEmpty { o += " — " + OutputSafety.plainText(w.detail) }
+                o += "\n"
+            }
         }
         if !r.rejections.isEmpty {
             o += "\nRejected records:\n"
