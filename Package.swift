@@ -9,6 +9,7 @@ import PackageDescription
 //   ImpactReporting  the report model (Codable, versioned) and its renderers
 //   ImpactNotify  report + incident facts → documents (CNIL notification data, Art. 34 letter,
 //                 processor notice) from Mustache templates
+//   ImpactStore   the case database (SQLite via GRDB; keyed subject hashes via swift-crypto)
 //   ImpactSynth   synthetic leaks with ground truth
 //   ImpactCLI     one file per subcommand; exit codes
 // Release builds of the hot modules skip the runtime exclusivity checks (the per-access
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
@@ -41,9 +44,14 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Yams", package: "Yams"),
         ], resources: [.copy("Resources/templates")]),
+        .target(name: "ImpactStore", dependencies: [
+            "ImpactCore", "ImpactIngest", "ImpactDetect",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "ImpactSynth", dependencies: ["CZlib"]),
         .target(name: "ImpactCLI", dependencies: [
-            "ImpactCore", "ImpactSynth", "ImpactNotify",
+            "ImpactCore", "ImpactSynth", "ImpactNotify", "ImpactStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "impact", dependencies: ["ImpactCLI"]),
@@ -55,5 +63,6 @@ let package = Package(
         .testTarget(name: "ImpactReportingTests", dependencies: ["ImpactReporting"]),
         .testTarget(name: "ImpactNotifyTests", dependencies: ["ImpactNotify", "ImpactReporting"],
                     exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "ImpactStoreTests", dependencies: ["ImpactStore", "ImpactCLI"]),
     ]
 )

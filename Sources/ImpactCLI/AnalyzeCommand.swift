@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import ImpactCore
 import ImpactIngest
+import ImpactStore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `impact [analyze] FILE...`: streams leaked files and reports distinct data subjects per
 /// controller and per category. The default subcommand, so `impact leak.csv` works.
@@ -13,6 +17,12 @@ struct AnalyzeCommand: ParsableCommand {
         Inputs may be CSV (any delimiter among , ; TAB |, UTF-8, Windows-1252 or UTF-16), JSON, \
         JSON Lines, each optionally gzip-compressed (detected from content). Several files are \
         counted together: a person present in two files counts once. Use - for standard input.
+
+        With --case CASE.db, the run is recorded in a case database (created with its key file \
+        CASE.db.key when missing): files already in the case are recognised by their SHA-256 and \
+        not counted again, people already seen in earlier runs are not counted twice, and the \
+        printed report is the report of the whole case. The database stores counts and keyed \
+        hashes only; keep the key file apart from the database's backups.
 
         \(ImpactExit.helpText)
         """)
@@ -43,9 +53,24 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Exit with code 2 when any record was rejected.")
     var strict = false
 
+    @Option(name: .customLong("case"), help: ArgumentHelp(
+        "Record the run in this case database and print the report of the whole case.",
+        valueName: "CASE.db"))
+    var caseDatabase: String?
+
+    @Option(name: .customLong("case-key"), help: ArgumentHelp(
+        "The case's key file (default: CASE.db.key beside the database).", valueName: "FILE"))
+    var caseKey: String?
+
     mutating func validate() throws {
         if let d = delimiter, CSVDelimiterName.parse(d) == nil {
             throw ValidationError("--delimiter must be ',', ';', 'tab' or '|'")
+        }
+        if caseKey != nil && caseDatabase == nil {
+            throw ValidationError("--case-key needs --case")
+        }
+        if caseDatabase != nil && files.contains("-") {
+            throw ValidationError("--case records files only: standard input cannot be recognised by a later run")
         }
     }
 
@@ -56,6 +81,9 @@ struct AnalyzeCommand: ParsableCommand {
         options.controllerColumn = controllerColumn
         if let d = delimiter { options.csv.delimiter = CSVDelimiterName.parse(d) }
         options.csv.hasHeader = header
+        if let caseDatabase {
+            return try runCase(caseDatabase, options: options)
+        }
         let outcome = LeakAnalyzer(options: options).analyze(paths: files)
         for f in outcome.failures {
             FileHandle.standardError.write(Data("impact: \(f.description)\n".utf8))
@@ -80,6 +108,44 @@ struct AnalyzeCommand: ParsableCommand {
         }
         if strict && outcome.report.rejectedRecords > 0 {
             FileHandle.standardError.write(Data("impact: \(outcome.report.rejectedRecords) records rejected (--strict)\n".utf8))
+            throw ExitCode(ImpactExit.rejectedRecords)
+        }
+    }
+}
+
+extension AnalyzeCommand {
+    /// `--case`: the run goes through the case store; the printed report is the case's.
+    func runCase(_ database: String, options: AnalysisOptions) throws {
+        umask(0o077)
+        let files = CaseFiles(database: database, key: caseKey)
+        let outcome: CaseRunOutcome
+        do {
+            let store = try CaseStore.open(files)
+            for note in store.notes { OutputWriter.note(note) }
+            if store.created {
+                OutputWriter.note("created the case \(files.database) and its key \(files.key) (mode 0600): keep the key apart from the database's backups")
+            }
+            outcome = try store.run(paths: self.files, options: options)
+            try store.close()
+        } catch let e as CaseStoreError {
+            OutputWriter.note(e.description)
+            throw ExitCode(ImpactExit.code(for: e))
+        }
+        for s in outcome.skipped {
+            OutputWriter.note("\(s.path): already analysed in run \(s.sameAsRun) (as \(s.sameAsPath)); not counted again")
+        }
+        for u in outcome.unreadable { OutputWriter.note(u.description) }
+        for f in outcome.failures { OutputWriter.note(f.description) }
+        let data: Data
+        switch format {
+        case .json: data = outcome.reportJSON
+        case .text: data = Data(TextReport.render(outcome.report).utf8)
+        }
+        try OutputWriter.emit(data, to: out)
+        if !outcome.failures.isEmpty { throw ExitCode(ImpactExit.corruptInput) }
+        if !outcome.unreadable.isEmpty { throw ExitCode(ImpactExit.noInput) }
+        if strict && outcome.runReport.rejectedRecords > 0 {
+            OutputWriter.note("\(outcome.runReport.rejectedRecords) records rejected in this run (--strict)")
             throw ExitCode(ImpactExit.rejectedRecords)
         }
     }

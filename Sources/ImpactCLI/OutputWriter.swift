@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -40,6 +41,22 @@ enum OutputWriter {
                 off += n
             }
         }
+    }
+
+    /// Writes a report to `path` (0600, atomically) or to standard output.
+    /// - Throws: `ExitCode(ImpactExit.cannotWrite)` after telling why on standard error.
+    static func emit(_ data: Data, to path: String?) throws {
+        do {
+            if let path { try writeFile(data, to: path) } else { try writeStdout(data) }
+        } catch {
+            note("\(error)")
+            throw ExitCode(ImpactExit.cannotWrite)
+        }
+    }
+
+    /// One line on standard error, prefixed `impact: ` (kinds, paths and counts only).
+    static func note(_ line: String) {
+        FileHandle.standardError.write(Data("impact: \(line)\n".utf8))
     }
 
     /// Writes `data` to `path` atomically with mode 0600.
