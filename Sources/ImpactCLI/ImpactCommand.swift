@@ -7,7 +7,8 @@ public struct ImpactCommand: ParsableCommand {
         abstract: "Breach-impact analyzer for leaked datasets: who is hit, at which controller, with which special categories.",
         discussion: ImpactExit.helpText,
         version: "0.1.0",
-        subcommands: [AnalyzeCommand.self, DraftCommand.self, SynthCommand.self, EvalCommand.self],
+        subcommands: [AnalyzeCommand.self, DraftCommand.self, SynthCommand.self, EvalCommand.self,
+                      ReportCommand.self, CasesCommand.self],
         defaultSubcommand: AnalyzeCommand.self)
     public init() {}
 }

@@ -54,7 +54,9 @@ public struct RunContribution: Sendable, Equatable {
 ///   with `run N: `;
 /// - `complete` is false when any input of any run was not read to its end (its error is in
 ///   `incomplete_reasons`); the categories shown are those of the case's fields (as
-///   ``ImpactReport`` does for one run: every category present in a field except `controller`).
+///   ``ImpactReport`` does for one run: every category present in a field except `controller`);
+/// - each controller's assessment (ENISA severity, EDPB risk, obligations) is made afresh from
+///   the case's counts, as for one analysis.
 public enum CaseReport {
     public static func build(tool: String, runs: [RunContribution], tally: SubjectTally,
                              controllers: [ControllerRegistry.Entry]) -> ImpactReport {
@@ -83,7 +85,7 @@ public enum CaseReport {
         let failed = inputs.filter { !$0.complete }
         let rejected = inputs.reduce(0) { $0 + $1.rejectedRecords }
         let analysed = inputs.reduce(0) { $0 + $1.analysedRecords }
-        return ImpactReport(
+        var report = ImpactReport(
             tool: tool, complete: failed.isEmpty,
             incompleteReasons: failed.map { $0.error ?? "\($0.path): not read to its end" },
             countsAreLowerBound: !failed.isEmpty || rejected > 0,
@@ -94,6 +96,13 @@ public enum CaseReport {
             subjectsByCategory: byCategory(tally.totalByCategory), healthProfessionals: tally.totalHealthProfessionals,
             identityBasis: basis, controllerFields: controllerFields, controllers: reportControllers,
             warnings: runs.flatMap(\.warnings), rejections: Array(runs.flatMap(\.rejections).prefix(1000)))
+        // Severity, risk and obligations per controller from the case's counts, as the
+        // analysis report does (incident facts come with `impact draft --incident`).
+        let assessed = report
+        for i in report.controllers.indices {
+            report.controllers[i].assessment = SeverityAssessor.assess(controller: assessed.controllers[i], report: assessed, incident: nil)
+        }
+        return report
     }
 
     /// Fields by name in order of first appearance, merged across runs (see the type's doc).
