@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "ImpactStore", dependencies: [
             "ImpactCore", "ImpactIngest", "ImpactDetect",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ImpactSynth", dependencies: ["CZlib"]),

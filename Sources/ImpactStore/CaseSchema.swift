@@ -21,9 +21,14 @@ import ImpactDetect
 /// | `field` | field of a run | `run`, `position`, `name` (header or JSON path), `role`, `categories` (JSON), `confidence`, `evidence` (JSON), `invalid_values`, `non_empty_values` |
 /// | `controller` | controller (GDPR Art. 4(7)) | `id` (its index in every run), `external_id` (FINESS, controller-column value or `unknown`), `name`, `records`, `lookup_kind` (1 id, 2 folded name, 3 unknown), `lookup_key` (the id or folded lab name: not personal data), `first_run` |
 /// | `subject` | distinct data subject | `id`, `first_run` |
-/// | `subject_key` | identifier key of a subject | `digest` (32-byte HMAC-SHA256 of the in-memory key), `subject` |
+/// | `subject_key` | identifier key of a subject | `digest` (32-byte HMAC-SHA256 of the in-memory key), `subject` (a `subject.id`) |
 /// | `presence` | (subject, controller) | `subject`, `controller`, `categories` (bit set over `category.bit`) |
 /// | `health_professional` | (prescriber, controller) | `digest` (32-byte HMAC-SHA256), `controller` |
+///
+/// `subject_key.subject` is not declared as a foreign key, and has no index: the table is the
+/// largest of the case and is written in digest order, so a per-row parent check and a second
+/// B-tree would double the cost of a run's inserts (merges rewrite it in one pass instead);
+/// each run's transaction keeps it consistent (checked by the tests).
 ///
 /// Contract: the category bits are those of ``DataCategory/index``; a later version that
 /// renumbers them must add a migration rewriting `presence.categories` (new categories are
@@ -122,9 +127,8 @@ public enum CaseSchema {
                 );
                 CREATE TABLE subject_key (
                   digest BLOB PRIMARY KEY NOT NULL,
-                  subject INTEGER NOT NULL REFERENCES subject(id)
+                  subject INTEGER NOT NULL
                 ) WITHOUT ROWID;
-                CREATE INDEX subject_key_by_subject ON subject_key(subject);
                 CREATE TABLE presence (
                   subject INTEGER NOT NULL REFERENCES subject(id),
                   controller INTEGER NOT NULL REFERENCES controller(id),

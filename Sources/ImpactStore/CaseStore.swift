@@ -86,8 +86,10 @@ public final class CaseStore {
         if !existed { try CaseFiles.createOwnerOnly(files.database) }
         let queue: DatabaseQueue = try mapErrors(files.database) {
             let q = try DatabaseQueue(path: files.database, configuration: configuration(readonly: false))
-            // One run = one commit: make it durable on power loss too.
-            try q.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            // One run = one commit: make it durable on power loss too. A larger page cache
+            // (64 MiB at most, used only as the case grows) keeps the run's updates of
+            // stored subjects off the disk until the commit.
+            try q.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536") }
             return q
         }
         let store = CaseStore(files: files, created: !existed, key: key, lock: lock, queue: queue)
@@ -202,7 +204,6 @@ public final class CaseStore {
             do { loaded = try Self.load(db, into: linker, registry: registry, directory: directory) } catch { loadError = error }
         }
         if let loadError { throw loadError }
-        if let e = directory.firstError { throw e }
 
         // 3. The case's report after this run.
         let finishedAt = now()
@@ -214,7 +215,7 @@ public final class CaseStore {
         let status: RunStatus = toAnalyse.isEmpty ? .nothingNew : (outcome.report.inputs.allSatisfy(\.complete) ? .complete : .incomplete)
 
         // 4. Everything in one transaction.
-        var stats = RunStatistics(storedSubjectsBefore: loaded.subjects, keysLookedUp: directory.sqliteLookups, keysMatched: directory.hits)
+        var stats = RunStatistics(storedSubjectsBefore: loaded.subjects, keysLookedUp: directory.lookups, keysMatched: directory.hits)
         try db.inTransaction(.immediate) {
             let runReport = outcome.report
             try db.execute(sql: """
@@ -229,7 +230,8 @@ public final class CaseStore {
                     try Self.jsonText(runReport.controllerFields), try Self.jsonText(runReport.warnings),
                     try Self.jsonText(runReport.rejections), report.subjects, String(decoding: json, as: UTF8.self)])
             try Self.writeControllers(db, outcome.controllers.entries, run: runID)
-            stats.merge(try Self.writeSubjects(db, outcome.linker.exportState(), run: runID, digester: digester))
+            stats.merge(try Self.writeSubjects(db, outcome.linker.exportState(), run: runID, digester: digester,
+                                               alreadyStored: directory.matchedKeys))
             stats.healthProfessionalsStored = try Self.writeHealthProfessionals(db, outcome.linker.healthProfessionalKeys ?? [], digester: digester)
             let analysedAt = Self.timestamp(finishedAt)
             for (i, input) in runReport.inputs.enumerated() {
@@ -362,8 +364,11 @@ public final class CaseStore {
 
     /// Stores the identity state after the run: a new subject per component without a
     /// stored subject; stored subjects that this run linked together merged into the oldest;
-    /// the presences of every component this run touched; the digest of every key.
-    static func writeSubjects(_ db: Database, _ state: SubjectState, run: Int, digester: SubjectDigester) throws -> RunStatistics {
+    /// the presences of every component this run touched; the digest of every key not
+    /// already stored (`alreadyStored`: raw values the directory matched), inserted in digest
+    /// order so that the B-tree grows by appends and neighbouring pages.
+    static func writeSubjects(_ db: Database, _ state: SubjectState, run: Int, digester: SubjectDigester,
+                              alreadyStored: Set<UInt64>) throws -> RunStatistics {
         var stats = RunStatistics()
         let n = state.components
         var storedOf = [[Int]](repeating: [], count: n)
@@ -372,38 +377,62 @@ public final class CaseStore {
         for (_, c) in state.keys { hasKeys[c] = true }
         var subjectOf = [Int](repeating: -1, count: n)
         var touched = [Bool](repeating: true, count: n)
-        let newSubject = try db.cachedStatement(sql: "INSERT INTO subject(first_run) VALUES (?)")
+        var merged: [(other: Int, survivor: Int)] = []
+        var nextID = (try Int.fetchOne(db, sql: "SELECT max(id) FROM subject") ?? 0) + 1
+        let newSubject = try BulkStatement(db, sql: "INSERT INTO subject(id, first_run) VALUES (?, ?)")
         for c in 0..<n {
             let stored = storedOf[c].sorted()
             guard let survivor = stored.first else {
-                try newSubject.execute(arguments: [run])
-                subjectOf[c] = Int(db.lastInsertedRowID)
+                let id = nextID
+                try newSubject.run { BulkStatement.bind($0, 1, id); BulkStatement.bind($0, 2, run) }
+                subjectOf[c] = id
+                nextID += 1
                 stats.subjectsAdded += 1
                 continue
             }
             subjectOf[c] = survivor
             touched[c] = hasKeys[c] || stored.count > 1
-            for other in stored.dropFirst() {
-                try db.execute(sql: "UPDATE subject_key SET subject = ? WHERE subject = ?", arguments: [survivor, other])
-                try db.execute(sql: "DELETE FROM presence WHERE subject = ?", arguments: [other])
-                try db.execute(sql: "DELETE FROM subject WHERE id = ?", arguments: [other])
-                stats.subjectsMerged += 1
-            }
+            for other in stored.dropFirst() { merged.append((other, survivor)) }
         }
-        let clear = try db.cachedStatement(sql: "DELETE FROM presence WHERE subject = ?")
-        let insertPresence = try db.cachedStatement(sql: "INSERT INTO presence(subject, controller, categories) VALUES (?, ?, ?)")
+        if !merged.isEmpty {
+            // One pass over the keys for all the merges of the run.
+            try db.execute(sql: "CREATE TEMP TABLE merged (other INTEGER PRIMARY KEY, survivor INTEGER NOT NULL)")
+            let insertMerge = try BulkStatement(db, sql: "INSERT INTO temp.merged(other, survivor) VALUES (?, ?)")
+            for m in merged { try insertMerge.run { BulkStatement.bind($0, 1, m.other); BulkStatement.bind($0, 2, m.survivor) } }
+            try db.execute(sql: """
+                UPDATE subject_key SET subject = (SELECT survivor FROM temp.merged WHERE other = subject_key.subject)
+                WHERE subject IN (SELECT other FROM temp.merged);
+                DELETE FROM presence WHERE subject IN (SELECT other FROM temp.merged);
+                DELETE FROM subject WHERE id IN (SELECT other FROM temp.merged);
+                DROP TABLE temp.merged;
+                """)
+            stats.subjectsMerged = merged.count
+        }
+        let clear = try BulkStatement(db, sql: "DELETE FROM presence WHERE subject = ?")
+        let insertPresence = try BulkStatement(db, sql: "INSERT INTO presence(subject, controller, categories) VALUES (?, ?, ?)")
         var last = -1
         for p in state.presences where touched[p.component] {
+            let subject = subjectOf[p.component]
             if p.component != last {
                 last = p.component
-                if !storedOf[p.component].isEmpty { try clear.execute(arguments: [subjectOf[p.component]]) }
+                if !storedOf[p.component].isEmpty { try clear.run { BulkStatement.bind($0, 1, subject) } }
             }
-            try insertPresence.execute(arguments: [subjectOf[p.component], p.controller, Int64(p.categories)])
+            try insertPresence.run {
+                BulkStatement.bind($0, 1, subject)
+                BulkStatement.bind($0, 2, p.controller)
+                BulkStatement.bind($0, 3, Int(p.categories))
+            }
         }
-        let insertKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO subject_key(digest, subject) VALUES (?, ?)")
-        for (k, c) in state.keys {
-            try insertKey.execute(arguments: [digester.subject(k), subjectOf[c]])
-            stats.keysStored += db.changesCount
+        var newKeys: [(prefix: StoredSubjectDirectory.Prefix, digest: Data, subject: Int)] = []
+        newKeys.reserveCapacity(state.keys.count - alreadyStored.count)
+        for (k, c) in state.keys where !alreadyStored.contains(k.rawValue) {
+            let d = digester.subject(k)
+            newKeys.append((StoredSubjectDirectory.prefix(d), d, subjectOf[c]))
+        }
+        newKeys.sort { ($0.prefix.high, $0.prefix.low) < ($1.prefix.high, $1.prefix.low) }
+        let insertKey = try BulkStatement(db, sql: "INSERT OR IGNORE INTO subject_key(digest, subject) VALUES (?, ?)")
+        for k in newKeys {
+            stats.keysStored += try insertKey.run { BulkStatement.bind($0, 1, k.digest); BulkStatement.bind($0, 2, k.subject) }
         }
         return stats
     }
@@ -412,10 +441,10 @@ public final class CaseStore {
         struct Pair: Hashable { let key: UInt64; let controller: Int }
         var done = Set<Pair>()
         var stored = 0
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO health_professional(digest, controller) VALUES (?, ?)")
+        let insert = try BulkStatement(db, sql: "INSERT OR IGNORE INTO health_professional(digest, controller) VALUES (?, ?)")
         for (k, c) in seen where done.insert(Pair(key: k.rawValue, controller: c)).inserted {
-            try insert.execute(arguments: [digester.professional(k), c])
-            stored += db.changesCount
+            let d = digester.professional(k)
+            stored += try insert.run { BulkStatement.bind($0, 1, d); BulkStatement.bind($0, 2, c) }
         }
         return stored
     }
@@ -488,8 +517,7 @@ public struct SkippedInput: Sendable, Equatable {
 public struct RunStatistics: Sendable, Equatable {
     /// Stored subjects loaded before the run.
     public var storedSubjectsBefore = 0
-    /// Keys new to the run whose digest prefix matched a stored one (SQLite lookups), and
-    /// those that matched a stored subject.
+    /// Keys new to the run looked up among the stored digests, and those found.
     public var keysLookedUp = 0
     public var keysMatched = 0
     public var subjectsAdded = 0

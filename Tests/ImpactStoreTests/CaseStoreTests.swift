@@ -41,6 +41,7 @@ import ImpactCore
         #expect(CaseCounts(second.report) == CaseCounts(together))
         #expect(second.report.inputs == together.inputs)
         #expect(second.report.complete)
+        #expect(try Self.orphans(leak.path("case.db")) == 0)
 
         // The halves share patients: counted apart they would be more.
         let aloneA = LeakAnalyzer().analyze(paths: [leak.halfA]).report
@@ -115,6 +116,21 @@ import ImpactCore
         #expect(rowsAfter.filter { $0.hasPrefix("subject ") }.count == 1)
         #expect(rowsAfter.filter { $0.hasPrefix("subject_key ") }.count == 3)
         #expect(rowsAfter.filter { $0.hasPrefix("presence ") }.count == 1)
+        #expect(try Self.orphans(files.database) == 0)
+    }
+
+    /// Rows that point to no subject or controller (`subject_key.subject` is kept consistent
+    /// by the run's transaction, not by a declared foreign key).
+    static func orphans(_ path: String) throws -> Int {
+        let q = try DatabaseQueue(path: path)
+        defer { try? q.close() }
+        return try q.read { db in
+            let keys = try Int.fetchOne(db, sql: "SELECT count(*) FROM subject_key WHERE subject NOT IN (SELECT id FROM subject)") ?? -1
+            let presences = try Int.fetchOne(db, sql: "SELECT count(*) FROM presence WHERE subject NOT IN (SELECT id FROM subject) OR controller NOT IN (SELECT id FROM controller)") ?? -1
+            let bare = try Int.fetchOne(db, sql: "SELECT count(*) FROM subject WHERE id NOT IN (SELECT subject FROM presence)") ?? -1
+            let violations = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
+            return keys + presences + bare + violations
+        }
     }
 
     @Test func aSecondRunIsRefusedWhileTheFirstHoldsTheCase() throws {
