@@ -42,9 +42,10 @@ public enum ImpactExit {
     }
 
     static let helpText = """
-    Exit codes: 0 analysed; 1 internal error; 2 records rejected (with --strict); 64 usage error;
-    65 corrupt or truncated input (report marked incomplete); 66 input cannot be opened;
-    74 output (or case database) cannot be written; 75 case in use by another run; 78 case unusable
-    (missing or wrong key, not a case, newer version); 130 interrupted.
+    Exit codes: 0 analysed; 1 internal error; 2 records rejected (with --strict);
+    64 usage error; 65 corrupt or truncated input (report marked incomplete);
+    66 input cannot be opened; 74 output (or case database) cannot be written;
+    75 case in use by another run; 78 case unusable (missing or wrong key, not
+    a case, newer version); 130 interrupted.
     """
 }

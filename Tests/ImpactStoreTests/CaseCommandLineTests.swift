@@ -154,6 +154,8 @@ import ImpactCore
         let leak = try SplitLeak()
         defer { leak.remove() }
         let db = leak.path("case.db")
+        let help = String(decoding: try CommandRun.run(["--help"]).stdout, as: UTF8.self)
+        #expect(help.contains("75 case in use by another run; 78 case unusable"))
         #expect(try CommandRun.run(["report", db]).status == 66)
         #expect(try CommandRun.run(["cases", "list", db]).status == 66)
         #expect(try CommandRun.run(["-", "--case", db]).status == 64)
