@@ -5,7 +5,8 @@
 /// GRDB hides statement arguments from its errors by default).
 ///
 /// Contract: the CLI maps ``Kind`` to exit codes (`ImpactExit`): ``Kind/locked`` → 75,
-/// ``Kind/notFound`` and ``Kind/noCompletedRun`` → 66, ``Kind/cannotWrite`` → 74, the others → 78.
+/// ``Kind/notFound`` and ``Kind/noCompletedRun`` → 66, ``Kind/cannotWrite`` → 74,
+/// ``Kind/database`` → 1 (internal error), the others → 78 (case unusable).
 public struct CaseStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         /// Another run holds the case's lock (`CASE.db.lock`).
