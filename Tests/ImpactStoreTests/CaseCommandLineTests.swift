@@ -91,7 +91,7 @@ import ImpactCore
         let big = leak.path("big-export.csv")
         let sample = try Data(contentsOf: TestPaths.labsEN)
         let body = sample[(sample.firstIndex(of: 0x0A)! + 1)...]
-        FileManager.default.createFile(atPath: big, contents: nil)
+        _ = FileManager.default.createFile(atPath: big, contents: nil)
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
         h.write(sample)
         for _ in 0..<7 { h.write(body) }
