@@ -108,11 +108,12 @@ public final class SubjectLinker {
     public func addHealthProfessional(_ key: SubjectKey, controller: Int) {
         let packed = (key.rawValue &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(controller) &* 0xC2B2_AE3D_27D4_EB4F
         // Value: controller index + 1, or 0 when an earlier run of the case counted it already.
-        _ = prescriberPerController.getOrInsert(packed == 0 ? 1 : packed) {
+        let (_, newPair) = prescriberPerController.getOrInsert(packed == 0 ? 1 : packed) {
             directory?.isStoredHealthProfessional(key, controller: controller) == true ? 0 : UInt32(controller + 1)
         }
         _ = prescriberKeys.getOrInsert(key.rawValue) { directory?.isStoredHealthProfessional(key, controller: nil) == true ? 0 : 1 }
-        if healthProfessionalKeys != nil { healthProfessionalKeys!.append((key, controller)) }
+        // Distinct (professional, controller) pairs only: the list does not grow with records.
+        if newPair && healthProfessionalKeys != nil { healthProfessionalKeys!.append((key, controller)) }
     }
 
     /// Health professionals seen in this run, kept only when a case store asked for them
