@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImpactNotify
+import ImpactStore
 import ImpactReporting
 
 extension DocumentLanguage: ExpressibleByArgument {}
@@ -61,9 +62,6 @@ struct DraftCommand: ParsableCommand {
     func validate() throws {
         if !incidentTemplate && report == nil { throw ValidationError("Missing the analysis report (REPORT.json).") }
         if all && !controller.isEmpty { throw ValidationError("--controller and --all cannot be used together.") }
-        if let r = report, r.hasSuffix(".db") {
-            throw ValidationError("Case databases are not supported yet: pass the analysis report (impact LEAK --format json --out REPORT.json).")
-        }
     }
 
     func run() throws {
@@ -73,7 +71,12 @@ struct DraftCommand: ParsableCommand {
             return ExitCode(code)
         }
         var loaded: ImpactReport? = nil
-        if let path = report {
+        if let path = report, CaseInspection.looksLikeCaseDatabase(path) {
+            // A case database: its current (combined) report, without the leak files or the key.
+            do { loaded = try CaseInspection.latestReport(database: path).report } catch let e as CaseStoreError {
+                throw fail(e.description, ImpactExit.code(for: e))
+            }
+        } else if let path = report {
             guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read \(OutputSafety.plainText(path))", ImpactExit.noInput) }
             do { loaded = try ReportJSON.decode(data) } catch {
                 throw fail("\(OutputSafety.plainText(path)) is not an impact analysis report (schemas/impact-report.schema.json)", ImpactExit.corruptInput)

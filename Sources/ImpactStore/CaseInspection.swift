@@ -30,6 +30,15 @@ public enum CaseInspection {
 
     /// The combined report stored by the last completed run: its JSON byte for byte as the
     /// run printed it, and decoded.
+    /// Whether `path` is an SQLite database (its 16-byte header "SQLite format 3\0"): a case
+    /// database rather than a report file.
+    public static func looksLikeCaseDatabase(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        let head = (try? h.read(upToCount: 16)) ?? Data()
+        return head == Data("SQLite format 3\u{0}".utf8)
+    }
+
     public static func latestReport(database path: String) throws -> StoredReport {
         let q = try openReadOnly(path)
         defer { try? q.close() }

@@ -124,4 +124,21 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["big.csv"])
     }
+
+    /// Issue 5: `impact draft CASE.db` drafts from the case's current report.
+    @Test func draftsFromACaseDatabase() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let leak = TestPaths.fixtures.appendingPathComponent("lab-leak-fr.csv").path
+        let db = dir.appendingPathComponent("case.db").path
+        let json = dir.appendingPathComponent("report.json").path
+        #expect(try Self.run([leak, "--case", db, "--format", "json", "--out", json]).status == 0)
+        let drafts = dir.appendingPathComponent("drafts").path
+        let r = try Self.run(["draft", db, "--out", drafts, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let controllers = try #require(report?["controllers"] as? [[String: Any]])
+        let folders = try FileManager.default.contentsOfDirectory(atPath: drafts).sorted()
+        #expect(folders == controllers.compactMap { $0["id"] as? String }.sorted())
+    }
 }
