@@ -58,6 +58,9 @@ shift
 
 swiftc=(swiftc -sanitize=fuzzer,address "$opt" -g -parse-as-library -swift-version 6)
 mkdir -p "$build/modules" "$build/bin"
+# Two runs started together (one per core) must not compile the same module at once.
+exec 9>"$build/.build-lock"
+command -v flock >/dev/null && flock 9
 
 # compile_module NAME SOURCES...: one object file and one .swiftmodule, rebuilt when a source is newer.
 compile_module() {
@@ -112,6 +115,7 @@ if [[ $relink -eq 1 ]]; then
         "$entry" "${support[@]}" "${objects[@]}" -lz -o "$binary" 2> >(grep -v "Cannot export local symbol '__asan" >&2) \
         || { echo "fuzz.sh: cannot link fuzz-$target" >&2; exit 1; }
 fi
+command -v flock >/dev/null && flock -u 9
 [[ $build_only -eq 1 ]] && { echo "$binary"; exit 0; }
 
 # Seeds, copied into a temporary directory for this run only.
@@ -149,7 +153,7 @@ esac
 case "$target" in
     validator-*) max_len=128 ;;
     gzip) max_len=16384 ;;
-    *) max_len=16384 ;;
+    *) max_len=8192 ;;
 esac
 corpus="$build/corpus/$target"
 artifacts="$build/artifacts/$target"
