@@ -62,6 +62,22 @@ struct AnalyzeCommand: ParsableCommand {
         "The case's key file (default: CASE.db.key beside the database).", valueName: "FILE"))
     var caseKey: String?
 
+    @Flag(name: .shortAndLong, help: "Progress and timings on standard error (bytes, records, MB/s per input; never a value).")
+    var verbose = false
+
+    // Resource limits (IngestLimits): advanced, shown by --help-hidden.
+    @Option(help: ArgumentHelp("Largest value kept, in bytes (default 16 MiB); a record with a larger one is rejected.", visibility: .hidden))
+    var maxFieldBytes: Int?
+
+    @Option(help: ArgumentHelp("Largest record kept, in bytes (default 32 MiB); a larger one is rejected.", visibility: .hidden))
+    var maxRecordBytes: Int?
+
+    @Option(help: ArgumentHelp("Deepest JSON nesting accepted (default 512).", visibility: .hidden))
+    var maxNestingDepth: Int?
+
+    @Option(help: ArgumentHelp("Most fields in a record or columns in a header (default 16384).", visibility: .hidden))
+    var maxFields: Int?
+
     mutating func validate() throws {
         if let d = delimiter, CSVDelimiterName.parse(d) == nil {
             throw ValidationError("--delimiter must be ',', ';', 'tab' or '|'")
@@ -72,21 +88,34 @@ struct AnalyzeCommand: ParsableCommand {
         if caseDatabase != nil && files.contains("-") {
             throw ValidationError("--case records files only: standard input cannot be recognised by a later run")
         }
+        for (name, value) in [("--max-field-bytes", maxFieldBytes), ("--max-record-bytes", maxRecordBytes),
+                              ("--max-nesting-depth", maxNestingDepth), ("--max-fields", maxFields)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
+        }
     }
 
     func run() throws {
         OutputWriter.installSignalHandling()
+        let started = ContinuousClock.now
         var options = AnalysisOptions()
         options.inputFormat = inputFormat
         options.controllerColumn = controllerColumn
         if let d = delimiter { options.csv.delimiter = CSVDelimiterName.parse(d) }
         options.csv.hasHeader = header
+        if let maxFieldBytes { options.limits.maxFieldBytes = maxFieldBytes }
+        if let maxRecordBytes { options.limits.maxRecordBytes = maxRecordBytes }
+        if let maxNestingDepth { options.limits.maxNestingDepth = maxNestingDepth }
+        if let maxFields { options.limits.maxFields = maxFields }
+        if verbose { options.progress = { OutputWriter.note(VerboseLog.line($0)) } }
         if let caseDatabase {
             return try runCase(caseDatabase, options: options)
         }
         let outcome = LeakAnalyzer(options: options).analyze(paths: files)
         for f in outcome.failures {
-            FileHandle.standardError.write(Data("impact: \(f.description)\n".utf8))
+            OutputWriter.note(f.description)
+        }
+        for i in outcome.report.inputs where i.complete && i.records == 0 {
+            OutputWriter.note("\(i.path): 0 records (\(i.bytes == 0 ? "the input is empty" : "no record found"))")
         }
         let openFailures = outcome.failures.filter { [.notFound, .isDirectory, .io].contains($0.kind) && $0.recordsBeforeFailure == 0 }
         if !outcome.failures.isEmpty && openFailures.count == outcome.failures.count && outcome.report.records == 0 {
@@ -100,8 +129,12 @@ struct AnalyzeCommand: ParsableCommand {
         do {
             if let out { try OutputWriter.writeFile(data, to: out) } else { try OutputWriter.writeStdout(data) }
         } catch {
-            FileHandle.standardError.write(Data("impact: \(error)\n".utf8))
+            OutputWriter.note("\(error)")
             throw ExitCode(ImpactExit.cannotWrite)
+        }
+        if verbose {
+            let seconds = VerboseLog.decimal(VerboseLog.seconds(since: started), 2)
+            OutputWriter.note("\(outcome.report.records) records from \(files.count) input\(files.count == 1 ? "" : "s") analysed and reported in \(seconds) s")
         }
         if !outcome.failures.isEmpty {
             throw ExitCode(openFailures.count == outcome.failures.count ? ImpactExit.noInput : ImpactExit.corruptInput)
@@ -152,6 +185,34 @@ extension AnalyzeCommand {
 }
 
 extension InputFormatChoice: ExpressibleByArgument {}
+
+/// The lines of `--verbose`: counts, sizes and times, never a value of the leak.
+enum VerboseLog {
+    static func line(_ p: InputProgress) -> String {
+        let mb = Double(p.bytesRead) / 1e6
+        let rate = p.seconds > 0 ? mb / p.seconds : 0
+        var s = "\(p.path): " + (p.finished ? "read: " : "reading: ") + "\(p.records) records"
+        if p.rejectedRecords > 0 { s += " (\(p.rejectedRecords) rejected)" }
+        s += ", \(decimal(mb, 1)) MB in \(decimal(p.seconds, 2)) s, \(decimal(rate, 1)) MB/s"
+        return s
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// `x` with `places` decimals, without Foundation's locale-dependent formatting.
+    static func decimal(_ x: Double, _ places: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let n = Int((x * scale).rounded())
+        let whole = n / Int(scale), frac = n % Int(scale)
+        guard places > 0 else { return "\(whole)" }
+        let f = String(frac)
+        return "\(whole)." + String(repeating: "0", count: places - f.count) + f
+    }
+}
 
 /// Delimiter names accepted on the command line.
 enum CSVDelimiterName {

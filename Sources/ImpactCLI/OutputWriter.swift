@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ImpactCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,9 +55,10 @@ enum OutputWriter {
         }
     }
 
-    /// One line on standard error, prefixed `impact: ` (kinds, paths and counts only).
+    /// One line on standard error, prefixed `impact: ` (kinds, paths and counts only). Control
+    /// characters (from a file name, say) become `?`: nothing drives the terminal.
     static func note(_ line: String) {
-        FileHandle.standardError.write(Data("impact: \(line)\n".utf8))
+        FileHandle.standardError.write(Data((OutputSafety.plainText("impact: " + line) + "\n").utf8))
     }
 
     /// Writes `data` to `path` atomically with mode 0600.

@@ -345,6 +345,9 @@ public struct JSONTokenizer: Sendable {
                         complete = true
                         break scan
                     }
+                    // The byte is part of the number: past the size limit, that is the error,
+                    // whatever follows (as when the run is appended at the end of a chunk).
+                    if i &- start &+ tokenBytes >= maxValueBytes { return fail(.valueTooLarge, at: i) }
                     i &+= 1
                 }
                 if i > start, !appendRun(base, from: start, to: i, &output) {

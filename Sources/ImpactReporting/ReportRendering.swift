@@ -2,12 +2,16 @@ import Foundation
 import ImpactDetect
 
 /// JSON form of the report: snake_case keys, sorted, pretty-printed, deterministic.
+///
+/// Text taken from the leak or from file names (field names, controller ids and names, paths,
+/// evidence and error lines) is written neutralised (``ImpactReport/neutralised()``): a report
+/// opened in a spreadsheet evaluates no formula, and printing it drives no terminal.
 public enum ReportJSON {
     public static func encode(_ report: ImpactReport) throws -> Data {
         let enc = JSONEncoder()
         enc.keyEncodingStrategy = .convertToSnakeCase
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try enc.encode(report)
+        var data = try enc.encode(report.neutralised())
         data.append(0x0A)
         return data
     }
@@ -57,6 +61,44 @@ public enum OutputSafety {
         for c in plainText(s) {
             if "\\`*_{}[]()#+-.!|<>".contains(c) { r.append("\\") }
             r.append(c)
+        }
+        return r
+    }
+}
+
+extension ImpactReport {
+    /// The report with every string that comes from the leak or from a file name passed through
+    /// ``OutputSafety/plainText(_:)`` (a leading `=` `+` `-` `@` TAB or CR gets a `'`; control
+    /// characters become `?`): field names (taken from the leak's header), their evidence,
+    /// controller ids and names (values of the leak), controller fields, input paths, errors,
+    /// warning positions and rejections. Counts, categories and ids of ours are unchanged.
+    ///
+    /// Idempotent: a neutralised string is left as it is, so a report read back from JSON and
+    /// written again is unchanged (case `023-csv-formula-injection`; OWASP CSV injection).
+    public func neutralised() -> ImpactReport {
+        let safe = OutputSafety.plainText
+        var r = self
+        r.incompleteReasons = incompleteReasons.map(safe)
+        for i in r.inputs.indices {
+            r.inputs[i].path = safe(r.inputs[i].path)
+            r.inputs[i].error = r.inputs[i].error.map(safe)
+        }
+        for i in r.fields.indices {
+            r.fields[i].name = safe(r.fields[i].name)
+            r.fields[i].evidence = r.fields[i].evidence.map(safe)
+        }
+        r.controllerFields = controllerFields.map(safe)
+        for i in r.controllers.indices {
+            r.controllers[i].id = safe(r.controllers[i].id)
+            r.controllers[i].name = r.controllers[i].name.map(safe)
+        }
+        for i in r.warnings.indices {
+            r.warnings[i].firstLines = r.warnings[i].firstLines.map(safe)
+            r.warnings[i].detail = safe(r.warnings[i].detail)
+        }
+        for i in r.rejections.indices {
+            r.rejections[i].input = safe(r.rejections[i].input)
+            r.rejections[i].detail = safe(r.rejections[i].detail)
         }
         return r
     }

@@ -16,6 +16,10 @@ final class AnalysisSink: RecordSink {
     var rejections: [RecordRejection] = []
     var rejectedCount = 0
     var consumedCount = 0
+    /// Bytes read from storage so far (set once the input is open).
+    var bytesRead: () -> Int = { 0 }
+    /// Called every ``InputProgress/interval`` records (`--verbose`).
+    var onProgress: (() -> Void)?
 
     init(processor: RecordProcessor, path: String, sampleRecords: Int, sampleBytes: Int) {
         self.processor = processor
@@ -32,6 +36,7 @@ final class AnalysisSink: RecordSink {
 
     func consume(_ record: RecordBuffer) throws {
         consumedCount += 1
+        if consumedCount & (InputProgress.interval - 1) == 0, let onProgress { onProgress() }
         if decided {
             processor.process(record, map: map)
             return

@@ -23,8 +23,33 @@ public struct AnalysisOptions: Sendable {
     public var sampleBytes = 16 << 20
     /// Key of the in-memory subject hashes (default: random per run).
     public var hasher = SubjectKeyHasher()
+    /// Called as each input is read (every ``InputProgress/interval`` records, and once when it
+    /// ends): `impact --verbose`. Receives counts and sizes only.
+    public var progress: (@Sendable (InputProgress) -> Void)? = nil
 
     public init() {}
+}
+
+/// How far the reading of one input has gone: counts, sizes and time, never a value.
+public struct InputProgress: Sendable, Equatable {
+    /// Records between two reports while an input is read.
+    public static let interval = 1 << 18
+    /// The input as given.
+    public var path: String
+    /// Bytes read from storage (compressed bytes for gzip).
+    public var bytesRead: Int
+    /// Records read so far (analysed + rejected).
+    public var records: Int
+    public var rejectedRecords: Int
+    /// Seconds since the input was opened.
+    public var seconds: Double
+    /// The input has been read to its end (or to its failure).
+    public var finished: Bool
+
+    public init(path: String, bytesRead: Int, records: Int, rejectedRecords: Int, seconds: Double, finished: Bool) {
+        self.path = path; self.bytesRead = bytesRead; self.records = records
+        self.rejectedRecords = rejectedRecords; self.seconds = seconds; self.finished = finished
+    }
 }
 
 /// The result of an analysis: the report (complete or not) and the inputs that failed.
@@ -66,6 +91,13 @@ public final class LeakAnalyzer {
                                     sampleRecords: options.sampleRecords, sampleBytes: options.sampleBytes)
             var desc = InputDescription(path: path, format: "unknown")
             var failure: IngestError?
+            let started = ContinuousClock.now
+            if let progress = options.progress {
+                sink.onProgress = { [unowned sink] in
+                    progress(InputProgress(path: path, bytesRead: sink.bytesRead(), records: sink.consumedCount + sink.rejectedCount,
+                                           rejectedRecords: sink.rejectedCount, seconds: Self.seconds(since: started), finished: false))
+                }
+            }
             do {
                 desc = try read(path: path, into: sink)
             } catch let e as IngestError {
@@ -76,6 +108,8 @@ public final class LeakAnalyzer {
                 failure = IngestError(.io, path: path, message: "read error")
             }
             sink.finish()
+            options.progress?(InputProgress(path: path, bytesRead: sink.bytesRead(), records: sink.consumedCount + sink.rejectedCount,
+                                            rejectedRecords: sink.rejectedCount, seconds: Self.seconds(since: started), finished: true))
             if let failure {
                 failures.append(failure)
                 desc.records = sink.consumedCount + sink.rejectedCount
@@ -99,9 +133,15 @@ public final class LeakAnalyzer {
         return AnalysisOutcome(report: report, failures: failures, linker: processor.linker, controllers: processor.controllers)
     }
 
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
     /// Opens one input, detects its format and streams it into `sink`.
     private func read(path: String, into sink: AnalysisSink) throws -> InputDescription {
         let opened = try InputOpener.open(path: path)
+        sink.bytesRead = { [source = opened.source] in source.storedBytesRead }
         let format = try options.inputFormat ?? detectFormat(opened)
         switch format {
         case .csv:

@@ -60,7 +60,8 @@ public enum CSVDialectSniffer {
 
     /// Calls `body` with the fields of each of the first `limit` records of `sample` (the last
     /// one only if it ends before the sample or the sample is the whole input; if no record
-    /// ends within the sample, its whole text is taken as one record).
+    /// ends within the sample, its text is taken as one record without its last field, which the
+    /// end of the sample cut: a header longer than the sample must not be judged on a cut name).
     static func forEachRecord(_ sample: UnsafeRawBufferPointer, isComplete: Bool, delimiter: UInt8, quote: UInt8,
                               limit: Int, _ body: ([[UInt8]]) -> Void) {
         var tokenizer = CSVTokenizer(delimiter: delimiter, quote: quote)
@@ -72,10 +73,12 @@ public enum CSVDialectSniffer {
         var offset = 0
         var seen = 0
         var atEnd = false
+        var cut = false
         while seen < limit {
             if offset == sample.count, !atEnd {
                 // The sample is used up: its last record counts only if the input ends here.
                 if isComplete || seen == 0 { atEnd = true } else { return }
+                cut = !isComplete
             }
             let input = atEnd ? UnsafeRawBufferPointer(start: nil, count: 0)
                               : UnsafeRawBufferPointer(rebasing: sample[offset...])
@@ -89,7 +92,7 @@ public enum CSVDialectSniffer {
                 fields.append(Array(out[0..<fieldLength]))
                 fieldLength = 0
             case .record:
-                fields.append(Array(out[0..<fieldLength]))
+                if !cut || fields.isEmpty { fields.append(Array(out[0..<fieldLength])) }
                 fieldLength = 0
                 body(fields)
                 fields.removeAll(keepingCapacity: true)

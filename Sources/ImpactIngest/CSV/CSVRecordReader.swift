@@ -25,8 +25,8 @@
 ///   without being stored and reading goes on.
 ///
 /// Contract — throws ``IngestError`` with the path and no data:
-/// - `.binaryInput` when more than 8 % of the first 64 KiB (30 % for very short inputs) are
-///   NUL or control bytes;
+/// - `.binaryInput` when more than 8 % of the characters of the first 64 KiB (30 % for very
+///   short inputs) are NUL or control characters;
 /// - `.tooManyFields` for a header of more than `maxFields` columns, `.recordTooLarge` for a
 ///   header over the size limits;
 /// - errors of the byte source (`.truncatedGzip`, `.corruptGzip`, `.io`) once every record
@@ -85,20 +85,25 @@ public final class CSVRecordReader {
         headIsWhole = ended
         if let share = Self.binaryShare(head) {
             throw IngestError(.binaryInput, path: path, byteOffset: 0,
-                              message: "input is not text: \(share) % of the first \(head.count) bytes are NUL or control bytes")
+                              message: "input is not text: \(share.percent) % of the first \(share.characters) characters are NUL or control characters")
         }
         dialect = head.withUnsafeBytes {
             CSVDialectSniffer.sniff($0, isComplete: ended, delimiter: options.delimiter, hasHeader: options.hasHeader)
         }
     }
 
-    /// The percentage of NUL and control bytes in `text` when it is too high for text, else nil.
-    /// Counts C0 controls other than TAB, LF, FF and CR, DEL, and C1 controls (UTF-8 C2 80–C2 9F).
-    static func binaryShare(_ text: [UInt8]) -> Int? {
+    /// The percentage of NUL and control characters in `text` (UTF-8) and its number of
+    /// characters, when that percentage is too high for text; else nil. Counts C0 controls other than TAB, LF, FF and CR, DEL, and C1 controls
+    /// (UTF-8 C2 80–C2 9F), per character, not per byte: random bytes read as Windows-1252 have
+    /// 13 % control characters but, each byte ≥ 0x80 taking 2 or 3 UTF-8 bytes, only 8.3 % control
+    /// bytes, too close to the threshold to be told from text every time (compressed files).
+    static func binaryShare(_ text: [UInt8]) -> (percent: Int, characters: Int)? {
         guard !text.isEmpty else { return nil }
         var controls = 0
+        var characters = 0
         var previous: UInt8 = 0
         for b in text {
+            if b & 0xC0 != 0x80 { characters += 1 }
             if b < 0x20 {
                 if b != 0x09 && b != 0x0A && b != 0x0C && b != 0x0D { controls += 1 }
             } else if b == 0x7F || (previous == 0xC2 && b >= 0x80 && b <= 0x9F) {
@@ -106,8 +111,9 @@ public final class CSVRecordReader {
             }
             previous = b
         }
-        let threshold = text.count >= 256 ? 8 : 30
-        return controls * 100 > threshold * text.count ? controls * 100 / text.count : nil
+        characters = max(characters, 1)
+        let threshold = characters >= 256 ? 8 : 30
+        return controls * 100 > threshold * characters ? (controls * 100 / characters, characters) : nil
     }
 
     /// Reads every record into `sink` and describes the input. Call once.

@@ -69,16 +69,42 @@ public struct InputWarning: Sendable, Equatable, Codable {
     }
 }
 
-/// Resource limits of the readers. Exceeding one rejects the record (or, where the stream
-/// cannot resynchronise, stops with an ``IngestError``); memory stays bounded.
+/// Resource limits of the readers: the one place they are defined (`impact` sets them with the
+/// hidden options `--max-field-bytes`, `--max-record-bytes`, `--max-nesting-depth` and
+/// `--max-fields`, listed by `impact --help-hidden`).
+///
+/// Behaviour when a limit is passed — the record is rejected where the reader can find the next
+/// record, the input stops where it cannot; memory stays bounded by the limits plus one read
+/// buffer, whatever the input:
+///
+/// | input | over a limit | exit code of `impact` |
+/// | --- | --- | --- |
+/// | CSV data record | rejected (`record_too_large` / `too_many_fields`) with its line; its bytes are skipped, not kept, up to the record's end; reading goes on | 0 (2 with `--strict`) |
+/// | CSV header (or first record without header) | the input stops: ``IngestError`` `.recordTooLarge` / `.tooManyFields` (line 1) | 65 |
+/// | JSON Lines line | rejected (`record_too_large`, `nesting_too_deep`, `too_many_fields`) with its line; skipped up to its newline | 0 (2 with `--strict`) |
+/// | JSON document | the input stops (a document cannot be resynchronised): `.recordTooLarge`, `.nestingTooDeep`, `.tooManyFields` with line and byte offset; records before it are counted, the report says `complete: false` | 65 |
+///
+/// Other hostile inputs, for reference: a file that is not text (more than 8 % of the
+/// characters of its first 64 KiB are NUL or control characters: NUL-filled files, binary
+/// junk, compressed archives) stops with `.binaryInput` (65); a truncated or corrupt gzip with
+/// `.truncatedGzip` / `.corruptGzip` after the records before the damage (65, report
+/// incomplete); an empty input gives 0 records and a notice (0). Errors and rejections carry a
+/// kind and a position, never a value.
+///
+/// Measured with `scripts/hostile-inputs.sh` (release build): a 64 MiB single line, CSV or JSON
+/// Lines, is rejected and the run goes on, in flat memory; 100,000-deep nesting stops at depth
+/// 513 at once.
 public struct IngestLimits: Sendable, Equatable {
-    /// Largest single value kept, in bytes (UTF-8). Default 16 MiB.
+    /// Largest single value kept, in bytes (UTF-8, after unescaping). Default 16 MiB: free-text
+    /// notes and embedded documents of real exports stay well under it (case
+    /// `009-very-long-field` is 200 KB).
     public var maxFieldBytes: Int = 16 << 20
-    /// Largest record kept, in bytes (UTF-8). Default 32 MiB.
+    /// Largest record kept, in bytes (UTF-8, all its values). Default 32 MiB.
     public var maxRecordBytes: Int = 32 << 20
-    /// Deepest JSON nesting accepted (objects + arrays). Default 512.
+    /// Deepest JSON nesting accepted (objects + arrays). Default 512. The JSON tokenizer keeps
+    /// its own stack, so any depth is refused without recursion.
     public var maxNestingDepth: Int = 512
-    /// Most fields (CSV columns, or values in one JSON record). Default 16,384.
+    /// Most fields: CSV columns (header or any row), or values in one JSON record. Default 16,384.
     public var maxFields: Int = 16_384
 
     public init() {}

@@ -1,0 +1,10 @@
+// Fuzz target: SIRENValidator (ImpactDetect). Properties: see Support/ValidatorProperty.swift.
+
+import ImpactDetect
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSIRENValidator(_ pointer: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let input = UnsafeRawBufferPointer(start: pointer, count: size)
+    checkValidator(SIRENValidator.self, input, malformed: .malformed, accepted: { $0.isAccepted })
+    return 0
+}
