@@ -3,14 +3,18 @@ import ImpactIngest
 /// The ``RecordSink`` of one input: maps the input's field ids to the analysis' fields,
 /// holds the classification sample until the plans are decided, then streams every record
 /// through the ``RecordProcessor``. Keeps warnings (per kind, first lines) and rejections.
+///
+/// The same sink is fed directly by a reader (one thread) or by ``RecordBatch/replay(into:)``
+/// on the analysing thread of an ``AnalysisPipeline``: either way it sees the reader's calls in
+/// their order, so the analysis is the same.
 final class AnalysisSink: RecordSink {
     let processor: RecordProcessor
     let path: String
     let sampleRecords: Int
     let sampleBytes: Int
     private(set) var map: [Int] = []
-    private var sample: [RecordBuffer] = []
-    private var sampledBytes = 0
+    /// The classification sample, stored compactly until the plans are decided.
+    private var sample: RecordBatch? = RecordBatch()
     private var decided = false
     var warnings: [InputWarning.Kind: (count: Int, lines: [Int], detail: String)] = [:]
     var rejections: [RecordRejection] = []
@@ -30,21 +34,26 @@ final class AnalysisSink: RecordSink {
 
     func declareField(_ id: Int, name: String) {
         if id >= map.count { map.append(contentsOf: repeatElement(-1, count: id - map.count + 1)) }
-        map[id] = processor.fields.id(for: name, headers: processor.headers)
+        map[id] = processor.fieldID(for: name)
         if decided { processor.decideUndecided() }
     }
 
     func consume(_ record: RecordBuffer) throws {
+        record.withView { consume(view: $0) }
+    }
+
+    /// ``consume(_:)`` for a record seen through a view.
+    func consume(view r: RecordView) {
         consumedCount += 1
         if consumedCount & (InputProgress.interval - 1) == 0, let onProgress { onProgress() }
         if decided {
-            processor.process(record, map: map)
+            map.withUnsafeBufferPointer { processor.process(r, map: $0) }
             return
         }
-        processor.observeSample(record, map: map)
-        sample.append(record.copy())
-        sampledBytes += record.bytes.count
-        if sample.count >= sampleRecords || sampledBytes >= sampleBytes { decideAndReplay() }
+        map.withUnsafeBufferPointer { processor.observeSample(r, map: $0) }
+        let sample = self.sample!
+        sample.append(r)
+        if sample.recordCount >= sampleRecords || sample.byteCount >= sampleBytes { decideAndReplay() }
     }
 
     func reject(_ rejection: RecordRejection) {
@@ -59,13 +68,26 @@ final class AnalysisSink: RecordSink {
         warnings[warning.kind] = w
     }
 
+    /// Applies a declaration, warning or rejection kept in a ``RecordBatch``.
+    func apply(_ event: BatchEvent) {
+        switch event {
+        case .declare(let id, let name): declareField(id, name: name)
+        case .warn(let w): warn(w)
+        case .reject(let r): reject(r)
+        }
+    }
+
     /// Decides the plans of the fields met so far and analyses the sampled records.
     func decideAndReplay() {
         guard !decided else { return }
         decided = true
         processor.decideUndecided()
-        for r in sample { processor.process(r, map: map) }
-        sample = []
+        if let sample {
+            map.withUnsafeBufferPointer { map in
+                for k in 0..<sample.recordCount { sample.withRecord(k) { processor.process($0, map: map) } }
+            }
+        }
+        sample = nil
     }
 
     /// Ends the input (also after a failure: the records read so far are analysed).

@@ -15,7 +15,7 @@ enum ReportBuilder {
         var controllerFields: [String] = []
         for g in 0..<p.fields.names.count {
             let plan = p.fields.plans[g] ?? FieldPlan(role: nil, categories: [], scansLexicon: false, confidence: 0, evidence: [], decidedFromContent: false)
-            let e = p.fields.fileEvidence[g]
+            let e = p.fileEvidence(g)
             var cats = plan.categories
             var lexCats = CategorySet()
             for c in DataCategory.allCases where e.lexiconCells[c.index] > 0 { lexCats.insert(CategorySet(c)) }

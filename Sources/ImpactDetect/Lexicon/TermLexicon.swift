@@ -96,6 +96,15 @@ public final class TermLexicon: Sendable {
     static let outputBit: UInt32 = 0x8000_0000
 
     let terms: [Term]
+    /// The per-match facts of each term, without its strings (read in the scan loop without
+    /// retaining anything).
+    let termInfo: [TermInfo]
+
+    struct TermInfo: Sendable {
+        var patternLength: Int32
+        var flags: Flags
+        var categories: CategorySet
+    }
     /// Dense transition table: `delta[state * 37 + symbol]` = next state, with ``outputBit`` set
     /// when the next state has outputs.
     let delta: [UInt32]
@@ -186,6 +195,7 @@ public final class TermLexicon: Sendable {
             throw LexiconError(file: "-", line: 0, message: "too many terms")
         }
         self.terms = terms
+        self.termInfo = terms.map { TermInfo(patternLength: Int32($0.patternLength), flags: $0.flags, categories: $0.categories) }
         self.examples = examples
 
         var sym = [UInt8](repeating: 0, count: 256)
@@ -287,6 +297,15 @@ public final class TermLexicon: Sendable {
         return scratch.withUnsafeBytes { scan(folded: $0) }
     }
 
+    /// Folds `text` (UTF-8, case kept) into caller-owned `buffer` and scans it: the hot-path form.
+    /// `buffer.count` must be at least `TextFold.capacityNeeded(text.count)`. Cells without
+    /// letters return at once without folding.
+    public func scan(text: UnsafeRawBufferPointer, buffer: UnsafeMutableBufferPointer<UInt8>) -> LexiconHits {
+        if !TextFold.mayContainLetter(text) { return LexiconHits() }
+        let n = TextFold.fold(text, into: buffer, preservingCase: true)
+        return scan(folded: UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
+    }
+
     /// Scans a `String` (tests, explanations): folds it keeping case, then scans.
     public func scan(_ s: String) -> LexiconHits {
         var copy = s
@@ -348,9 +367,9 @@ public final class TermLexicon: Sendable {
             let lo = Int(lexicon.outputStart[state]), hi = Int(lexicon.outputStart[state + 1])
             for k in lo..<hi {
                 let id = lexicon.outputs[k]
-                let t = lexicon.terms[Int(id)]
-                let start = end - t.patternLength + 1
-                if !t.flags.isDisjoint(with: [.caseSensitive, .afterNumber]) && !accepts(t, start: start) { continue }
+                let t = lexicon.termInfo[Int(id)]
+                let start = end - Int(t.patternLength) + 1
+                if !t.flags.isDisjoint(with: [.caseSensitive, .afterNumber]) && !accepts(lexicon.terms[Int(id)], start: start) { continue }
                 add(PendingMatch(start: start, end: end, term: id))
             }
         }
@@ -402,7 +421,7 @@ public final class TermLexicon: Sendable {
         }
 
         mutating func commit(_ m: PendingMatch) {
-            let t = lexicon.terms[Int(m.term)]
+            let t = lexicon.termInfo[Int(m.term)]
             if t.flags.contains(.noPathogen) { deferred.formUnion(t.categories) } else { categories.formUnion(t.categories) }
             if t.flags.contains(.pathogen) { pathogen = true }
             ids.insert(m.term)

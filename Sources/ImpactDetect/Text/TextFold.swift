@@ -29,13 +29,37 @@ public enum TextFold {
     /// Folds `utf8` into `out`; with `preservingCase`, letters keep their case (`É` → `E`), which
     /// lets ``TermLexicon`` check case-sensitive terms (`TTT`, `HSH`) in the same pass.
     public static func fold(_ utf8: UnsafeRawBufferPointer, into out: inout [UInt8], preservingCase: Bool) {
-        let need = utf8.count * 4 + 1  // worst case: "λ" (2 bytes) → " lambda" (7)
+        let need = capacityNeeded(utf8.count)
+        if need <= 1024 {
+            // Short values (most cells): fold on the stack, then copy the result once.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: need) { tmp in
+                let written = foldKernel(utf8, tmp, lower: !preservingCase)
+                out.removeAll(keepingCapacity: true)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: tmp[0..<written]))
+            }
+            return
+        }
         if out.count < need { out.append(contentsOf: repeatElement(0, count: need - out.count)) }
         let written = out.withUnsafeMutableBufferPointer { dst -> Int in
             foldKernel(utf8, dst, lower: !preservingCase)
         }
         out.removeSubrange(written..<out.count)
     }
+
+    /// Folds `utf8` into caller-owned memory and returns the folded length: the hot-path form
+    /// (no array, no uniqueness check). `out.count` must be at least
+    /// ``capacityNeeded(_:)`` of `utf8.count`; the bytes after the returned length are undefined.
+    @inlinable
+    public static func fold(_ utf8: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>,
+                            preservingCase: Bool) -> Int {
+        precondition(out.count >= capacityNeeded(utf8.count), "TextFold: output too small")
+        return foldKernel(utf8, out, lower: !preservingCase)
+    }
+
+    /// Output room ``fold(_:into:preservingCase:)`` needs for `count` input bytes (the worst
+    /// expansion: "λ", 2 bytes, folds to " lambda", 7).
+    @inlinable
+    public static func capacityNeeded(_ count: Int) -> Int { count * 4 + 1 }
 
     /// Folds a `String` (tests, headers, lexicon loading).
     public static func fold(_ s: String) -> String {
@@ -90,11 +114,25 @@ public enum TextFold {
             o += 1
         }
         while i < n {
-            let b = src[i]
+            var b = src[i]
             if b < 0x80 {
-                // ASCII fast path.
-                if b &- 0x61 < 26 || b &- 0x30 < 10 || b &- 0x41 < 26 { emit(b) } else { pendingSpace = true }
-                i += 1
+                // ASCII fast path: a run of letters and digits is copied in one tight loop.
+                guard (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 else {
+                    pendingSpace = true
+                    i += 1
+                    continue
+                }
+                if pendingSpace {
+                    if o > 0 { dst[o] = 0x20; o += 1 }
+                    pendingSpace = false
+                }
+                repeat {
+                    dst[o] = lower && b &- 0x41 < 26 ? b | 0x20 : b
+                    o += 1
+                    i += 1
+                    if i == n { break }
+                    b = src[i]
+                } while (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10
                 continue
             }
             // Multi-byte sequence: decode the code point.

@@ -1,0 +1,215 @@
+import ImpactIngest
+
+/// One record seen through raw pointers: the analysis' per-record input, built once per record
+/// so that the hot loop reads values without closures, retains or copy-on-write checks.
+///
+/// Shape: value `i` is `bytes[starts[i]..<ends[i]]` and belongs to field `fieldIDs[i]` (the
+/// ``RecordBuffer`` contract). Valid only inside the call that received it: nothing escapes.
+struct RecordView {
+    let bytes: UnsafeRawPointer?
+    let fieldIDs: UnsafePointer<Int32>
+    let starts: UnsafePointer<Int32>
+    let ends: UnsafePointer<Int32>
+    let count: Int
+    let line: Int
+
+    /// The field id of value `i`.
+    @inline(__always) func fieldID(_ i: Int) -> Int { Int(fieldIDs[i]) }
+
+    /// The bytes of value `i`.
+    @inline(__always) func value(_ i: Int) -> UnsafeRawBufferPointer {
+        let s = Int(starts[i])
+        return UnsafeRawBufferPointer(start: bytes.map { $0 + s }, count: Int(ends[i]) - s)
+    }
+
+    /// Bytes of the record's values (the span from the first start to the last end).
+    var byteCount: Int { count == 0 ? 0 : Int(ends[count - 1]) - Int(starts[0]) }
+}
+
+extension RecordBuffer {
+    /// Calls `body` with a ``RecordView`` of the record; the view must not escape.
+    @inline(__always) func withView<R>(_ body: (RecordView) -> R) -> R {
+        let line = self.line
+        return bytes.withUnsafeBytes { b in
+            fieldIDs.withUnsafeBufferPointer { f in
+                starts.withUnsafeBufferPointer { s in
+                    ends.withUnsafeBufferPointer { e in
+                        body(RecordView(bytes: b.baseAddress, fieldIDs: f.baseAddress ?? noValues,
+                                        starts: s.baseAddress ?? noValues, ends: e.baseAddress ?? noValues,
+                                        count: f.count, line: line))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Stands for the arrays of a record without values (never read: its count is 0).
+private var noValues: UnsafePointer<Int32> { UnsafePointer(bitPattern: MemoryLayout<Int32>.alignment)! }
+
+/// Growable storage of a trivial element type without copy-on-write or uniqueness checks:
+/// the owner frees it (``free()``) and never copies the struct while using the copy.
+struct GrowableStorage<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func free() { base.deallocate() }
+
+    /// Makes room for `total` elements (keeping the first `count`), at least doubling.
+    @inline(__always) mutating func reserve(_ total: Int) {
+        if total > capacity { grow(total) }
+    }
+
+    private mutating func grow(_ total: Int) {
+        let grown = max(total, capacity * 2)
+        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: grown)
+        fresh.update(from: base, count: count)
+        base.deallocate()
+        base = fresh
+        capacity = grown
+    }
+
+    /// Shrinks the capacity back to `limit` when it grew past it (after an outsized record).
+    mutating func shrink(to limit: Int) {
+        guard capacity > limit, count <= limit else { return }
+        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: limit)
+        fresh.update(from: base, count: count)
+        base.deallocate()
+        base = fresh
+        capacity = limit
+    }
+
+    @inline(__always) mutating func append(_ e: Element) {
+        if count == capacity { grow(count + 1) }
+        base[count] = e
+        count += 1
+    }
+
+    @inline(__always) mutating func append(contentsOf p: UnsafePointer<Element>, count n: Int) {
+        reserve(count + n)
+        (base + count).update(from: p, count: n)
+        count += n
+    }
+
+    @inline(__always) subscript(i: Int) -> Element {
+        get { base[i] }
+        nonmutating set { base[i] = newValue }
+    }
+}
+
+/// What a reader told its sink between records, kept in order inside a ``RecordBatch``.
+enum BatchEvent {
+    case declare(id: Int, name: String)
+    case warn(InputWarning)
+    case reject(RecordRejection)
+}
+
+/// Records and sink events of one stretch of an input, stored back to back in reusable
+/// storage: the unit handed from the reading thread to the analysing thread, and the store of
+/// the classification sample.
+///
+/// Behaviour: ``append(_:)`` copies a record (bytes and value ranges, offsets rebased to the
+/// batch's storage); ``appendEvent(_:)`` keeps a declaration, warning or rejection at its
+/// position among the records; ``replay(into:)`` hands both to a sink in the original order.
+/// ``reset()`` empties the batch and keeps the storage (capacity beyond ``retainedBytes`` is
+/// given back after an outsized record).
+///
+/// Contract: not thread-safe; one thread at a time owns a batch (the queue hands it over).
+/// Offsets are `Int32`: one batch holds less than 2 GiB (a batch is flushed after
+/// ``AnalysisPipeline/batchBytes`` and a record is bounded by ``IngestLimits/maxRecordBytes``).
+final class RecordBatch {
+    private(set) var bytes = GrowableStorage<UInt8>(capacity: 1 << 20)
+    private(set) var fieldIDs = GrowableStorage<Int32>(capacity: 1 << 14)
+    private(set) var starts = GrowableStorage<Int32>(capacity: 1 << 14)
+    private(set) var ends = GrowableStorage<Int32>(capacity: 1 << 14)
+    /// Per record: index of its first value; one more entry than records.
+    private var firstValue = GrowableStorage<Int32>(capacity: 1 << 12)
+    private var lines = GrowableStorage<Int>(capacity: 1 << 12)
+    /// Events with the number of records appended before each.
+    private(set) var events: [(before: Int, event: BatchEvent)] = []
+
+    /// Capacity kept by ``reset()``.
+    static let retainedBytes = 4 << 20
+
+    init() {
+        firstValue.append(0)
+    }
+
+    deinit {
+        bytes.free(); fieldIDs.free(); starts.free(); ends.free(); firstValue.free(); lines.free()
+    }
+
+    var recordCount: Int { lines.count }
+    var byteCount: Int { bytes.count }
+    var isEmpty: Bool { lines.count == 0 && events.isEmpty }
+
+    /// Copies `r` at the end of the batch.
+    func append(_ r: RecordView) {
+        let n = r.count
+        let base = n == 0 ? 0 : Int(r.starts[0])
+        let span = n == 0 ? 0 : Int(r.ends[n - 1]) - base
+        let shift = Int32(truncatingIfNeeded: bytes.count - base)
+        if span > 0, let src = r.bytes {
+            bytes.append(contentsOf: (src + base).assumingMemoryBound(to: UInt8.self), count: span)
+        }
+        fieldIDs.append(contentsOf: r.fieldIDs, count: n)
+        starts.reserve(starts.count + n)
+        ends.reserve(ends.count + n)
+        for i in 0..<n {
+            starts.base[starts.count + i] = r.starts[i] &+ shift
+            ends.base[ends.count + i] = r.ends[i] &+ shift
+        }
+        starts.count += n
+        ends.count += n
+        firstValue.append(Int32(truncatingIfNeeded: fieldIDs.count))
+        lines.append(r.line)
+    }
+
+    /// Copies `r` at the end of the batch.
+    func append(_ r: RecordBuffer) {
+        r.withView { append($0) }
+    }
+
+    func appendEvent(_ e: BatchEvent) {
+        events.append((lines.count, e))
+    }
+
+    /// Calls `body` with a view of record `k`.
+    @inline(__always) func withRecord<R>(_ k: Int, _ body: (RecordView) -> R) -> R {
+        let lo = Int(firstValue[k]), hi = Int(firstValue[k + 1])
+        return body(RecordView(bytes: UnsafeRawPointer(bytes.base), fieldIDs: fieldIDs.base + lo,
+                               starts: starts.base + lo, ends: ends.base + lo, count: hi - lo, line: lines[k]))
+    }
+
+    /// Hands the records and events to `sink`, in the order they were appended.
+    func replay(into sink: AnalysisSink) {
+        var next = 0
+        for k in 0..<recordCount {
+            while next < events.count && events[next].before == k {
+                sink.apply(events[next].event)
+                next += 1
+            }
+            withRecord(k) { sink.consume(view: $0) }
+        }
+        while next < events.count {
+            sink.apply(events[next].event)
+            next += 1
+        }
+    }
+
+    /// Empties the batch, keeping its storage.
+    func reset() {
+        bytes.count = 0; fieldIDs.count = 0; starts.count = 0; ends.count = 0; lines.count = 0
+        firstValue.count = 1
+        events.removeAll(keepingCapacity: true)
+        bytes.shrink(to: Self.retainedBytes)
+        fieldIDs.shrink(to: Self.retainedBytes / 4); starts.shrink(to: Self.retainedBytes / 4)
+        ends.shrink(to: Self.retainedBytes / 4)
+    }
+}
