@@ -10,18 +10,26 @@ import ImpactDetect
 /// (an OR of category bits), so memory grows with distinct subjects × controllers, not with
 /// records. ``tally(controllers:)`` resolves the components at the end.
 ///
-/// Memory: about 12 bytes × 2 per key slot + 4 bytes per node + 24 bytes per
-/// (subject, controller) observation.
+/// Memory: 12 bytes per key slot (at least 16, about 25 on average per key, see
+/// ``UInt64Table``) + 4 bytes per node + the same per (subject, controller) observation;
+/// ``tally(controllers:)`` needs 16 bytes per observation more while it runs.
 public final class SubjectLinker {
     private var nodeOfKey = UInt64Table(capacity: 1 << 14)
     private var parent: [Int32] = []
     private var observations = UInt64Table(capacity: 1 << 14)
     private var prescriberPerController = UInt64Table(capacity: 1 << 10)
     private var prescriberKeys = UInt64Table(capacity: 1 << 10)
-    private var recordKeys: [UInt64] = []
-    private var recordKinds: [SubjectKeyKind] = []
+    /// The current record's keys and their kinds (a record has a handful).
+    private var recordKeys = GrowableStorage<UInt64>(capacity: 16)
+    private var recordKinds = GrowableStorage<UInt8>(capacity: 16)
+    /// Records per kind of strongest key, indexed by the kind's raw value.
+    private var basisCountsByKind = [Int](repeating: 0, count: 8)
     /// Records whose identity relied on each kind of key (its strongest key), and on none.
-    public private(set) var basisCounts: [SubjectKeyKind: Int] = [:]
+    public var basisCounts: [SubjectKeyKind: Int] {
+        var d: [SubjectKeyKind: Int] = [:]
+        for k in SubjectKeyKind.allCases where basisCountsByKind[Int(k.rawValue)] > 0 { d[k] = basisCountsByKind[Int(k.rawValue)] }
+        return d
+    }
     public private(set) var recordOnly = 0
 
     /// Identities of earlier runs of a case (see ``SubjectDirectory``); nil for a one-off run.
@@ -34,26 +42,33 @@ public final class SubjectLinker {
 
     public init() {
         parent.reserveCapacity(1 << 14)
-        recordKeys.reserveCapacity(8)
+    }
+
+    deinit {
+        recordKeys.free()
+        recordKinds.free()
     }
 
     /// Starts a new record's key list.
     @inline(__always) public func beginRecord() {
-        recordKeys.removeAll(keepingCapacity: true)
-        recordKinds.removeAll(keepingCapacity: true)
+        recordKeys.count = 0
+        recordKinds.count = 0
     }
 
     /// Adds one identifier key of the current record.
     @inline(__always) public func addKey(_ key: SubjectKey, kind: SubjectKeyKind) {
         recordKeys.append(key.rawValue)
-        recordKinds.append(kind)
+        recordKinds.append(kind.rawValue)
     }
 
     /// Whether the current record has a key of `kind` already.
-    public func hasKey(of kind: SubjectKeyKind) -> Bool { recordKinds.contains(kind) }
+    public func hasKey(of kind: SubjectKeyKind) -> Bool {
+        for i in 0..<recordKinds.count where recordKinds[i] == kind.rawValue { return true }
+        return false
+    }
 
     /// Whether the current record has any key yet.
-    public var recordHasKeys: Bool { !recordKeys.isEmpty }
+    public var recordHasKeys: Bool { recordKeys.count > 0 }
 
     @inline(__always) private func newNode() -> Int32 {
         let n = Int32(parent.count)
@@ -84,13 +99,14 @@ public final class SubjectLinker {
     /// `categories` at `controller` (an index from the ``ControllerRegistry``).
     public func commitRecord(controller: Int, categories: UInt32) {
         var anchor: Int32
-        if recordKeys.isEmpty {
+        if recordKeys.count == 0 {
             anchor = newNode()
             recordOnly += 1
         } else {
-            basisCounts[recordKinds[0], default: 0] += 1
+            basisCountsByKind[Int(recordKinds[0])] += 1
             anchor = -1
-            for k in recordKeys {
+            for j in 0..<recordKeys.count {
+                let k = recordKeys[j]
                 let (v, inserted) = nodeOfKey.getOrInsert(k) { UInt32(bitPattern: newNode()) }
                 let node = Int32(bitPattern: v)
                 anchor = anchor < 0 ? node : union(anchor, node)
@@ -182,33 +198,49 @@ public final class SubjectLinker {
     }
 
     /// Resolves the subjects and counts them.
+    ///
+    /// The observations are rewritten as (root of their node, controller) and sorted, so that
+    /// each subject's controllers are adjacent: one pass then counts subjects per controller,
+    /// per category, in total and at several controllers, with 16 bytes per observation and no
+    /// hash table.
     /// - Parameter controllers: number of controllers (indices `0..<controllers`).
     public func tally(controllers: Int) -> SubjectTally {
-        var perRootController = UInt64Table(capacity: max(16, observations.count))
+        let n = observations.count
+        let pairs = UnsafeMutableBufferPointer<RootedObservation>.allocate(capacity: max(n, 1))
+        defer { pairs.deallocate() }
+        var filled = 0
         observations.forEach { packed, mask in
             let p = packed &- 1
             let node = Int32(bitPattern: UInt32(truncatingIfNeeded: p >> 20))
-            let ctrl = Int(p & 0xFFFFF)
-            perRootController.formUnion(SubjectLinker.pack(node: find(node), controller: ctrl), mask)
+            let root = UInt64(UInt32(bitPattern: find(node)))
+            pairs[filled] = RootedObservation(key: root << 20 | (p & 0xFFFFF), mask: mask)
+            filled += 1
         }
+        var sorted = UnsafeMutableBufferPointer(rebasing: pairs[0..<filled])
+        sorted.sort { $0.key < $1.key }
         var tally = SubjectTally(controllers: controllers)
-        var perRoot = UInt64Table(capacity: max(16, perRootController.count))
-        var controllerCountPerRoot = UInt64Table(capacity: max(16, perRootController.count))
-        perRootController.forEach { packed, mask in
-            let p = packed &- 1
-            let ctrl = Int(p & 0xFFFFF)
-            let rootKey = (p >> 20) &+ 1
-            tally.subjects[ctrl] += 1
-            tally.add(mask: mask, controller: ctrl)
-            perRoot.formUnion(rootKey, mask)
-            let (c, inserted) = controllerCountPerRoot.getOrInsert(rootKey) { 1 }
-            if !inserted && c < 2 { controllerCountPerRoot.formUnion(rootKey, 2) }
-        }
-        perRoot.forEach { _, mask in
+        var i = 0
+        while i < filled {
+            let root = sorted[i].key >> 20
+            var rootMask: UInt32 = 0
+            var controllersOfRoot = 0
+            while i < filled && sorted[i].key >> 20 == root {
+                let key = sorted[i].key
+                var mask: UInt32 = 0
+                while i < filled && sorted[i].key == key {
+                    mask |= sorted[i].mask
+                    i += 1
+                }
+                let ctrl = Int(key & 0xFFFFF)
+                tally.subjects[ctrl] += 1
+                tally.add(mask: mask, controller: ctrl)
+                rootMask |= mask
+                controllersOfRoot += 1
+            }
             tally.totalSubjects += 1
-            tally.addTotal(mask: mask)
+            tally.addTotal(mask: rootMask)
+            if controllersOfRoot >= 2 { tally.subjectsAtSeveralControllers += 1 }
         }
-        controllerCountPerRoot.forEach { _, c in if c >= 2 { tally.subjectsAtSeveralControllers += 1 } }
         prescriberPerController.forEach { _, ctrl in if ctrl > 0 { tally.healthProfessionals[Int(ctrl) - 1] += 1 } }
         for (i, n) in storedProfessionals.enumerated() where i < controllers { tally.healthProfessionals[i] += n }
         var newProfessionals = 0
@@ -222,6 +254,13 @@ public final class SubjectLinker {
         nodeOfKey.memoryBytes + observations.memoryBytes + parent.capacity * 4
             + prescriberKeys.memoryBytes + prescriberPerController.memoryBytes
     }
+}
+
+/// One observation during ``SubjectLinker/tally(controllers:)``: root node << 20 | controller,
+/// and the categories.
+struct RootedObservation {
+    var key: UInt64
+    var mask: UInt32
 }
 
 /// Distinct subjects per controller and per category: the numbers of the report.
