@@ -21,12 +21,19 @@ public struct OpenedInput {
 /// passed through. Throws ``IngestError`` (`.notFound`, `.isDirectory`, `.io`).
 public enum InputOpener {
     public static func open(path: String) throws -> OpenedInput {
+        try open(path: path, inflateAhead: false)
+    }
+
+    /// Opens `path`; with `inflateAhead`, a gzip stream is inflated on its own thread
+    /// (``PrefetchingByteSource``) while the caller parses: same bytes and errors, two cores.
+    public static func open(path: String, inflateAhead: Bool) throws -> OpenedInput {
         let file = try FileByteSource(path: path)
         let raw = PeekableSource(file)
         let magic = try raw.peek(upTo: 2)
         if magic == [0x1F, 0x8B] {
             let inflated = try GzipByteSource(raw)
-            return OpenedInput(source: PeekableSource(inflated), compression: "gzip", storedBytes: file.size)
+            let source = inflateAhead ? PrefetchingByteSource.start(inflated) : inflated
+            return OpenedInput(source: PeekableSource(source), compression: "gzip", storedBytes: file.size)
         }
         return OpenedInput(source: raw, compression: nil, storedBytes: file.size)
     }
