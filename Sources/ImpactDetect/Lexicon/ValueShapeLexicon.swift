@@ -24,7 +24,8 @@ public struct ValueShapes: OptionSet, Sendable, Hashable {
 ///
 /// Behaviour: the value is folded (``TextFold``) and split into words; multi-word entries
 /// (`lieu dit`, `centre hospitalier`) match consecutive words. Meant for the classification
-/// sample (a few thousand values per column), not for every cell of a leak.
+/// sample (a few thousand values per column), not for every cell of a leak; still, it works on
+/// the folded bytes (word look-ups in a ``WordTable``), without a `String` per value.
 /// Source: INSEE given-name file (frequent names), AFNOR NF Z 10-011 street types.
 public final class ValueShapeLexicon: Sendable {
     public static let standard: ValueShapeLexicon = {
@@ -35,9 +36,9 @@ public final class ValueShapeLexicon: Sendable {
         }
     }()
 
-    private let words: [String: ValueShapes]
-    private let phrases: [String: ValueShapes]
-    private let prefixes: [(String, ValueShapes)]
+    private let words: WordTable
+    private let phrases: WordTable
+    private let prefixes: [([UInt8], ValueShapes)]
     /// `(kind, example, mustMatch)` lines of the file, for the tests.
     public let examples: [(shapes: ValueShapes, text: String, mustMatch: Bool)]
 
@@ -74,33 +75,51 @@ public final class ValueShapeLexicon: Sendable {
             let folded = TextFold.fold(parts[1])
             if isPrefix { prefixes.append((folded, shape)) } else if folded.contains(" ") { phrases[folded, default: []].insert(shape) } else { words[folded, default: []].insert(shape) }
         }
-        self.words = words
-        self.phrases = phrases
-        self.prefixes = prefixes
+        self.words = WordTable(words)
+        self.phrases = WordTable(phrases)
+        self.prefixes = prefixes.map { (Array($0.0.utf8), $0.1) }
         self.examples = examples
     }
 
     /// The shapes of one value (UTF-8).
     public func shapes(of value: UnsafeRawBufferPointer) -> ValueShapes {
-        var folded: [UInt8] = []
-        TextFold.fold(value, into: &folded)
-        let tokens = String(decoding: folded, as: UTF8.self).split(separator: " ").map(String.init)
-        guard !tokens.isEmpty else { return [] }
+        let need = TextFold.capacityNeeded(value.count)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: need) { buffer in
+            let n = TextFold.fold(value, into: buffer, preservingCase: false)
+            return shapes(folded: UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
+        }
+    }
+
+    /// The shapes of text already folded (`[a-z0-9 ]`, single spaces, none at the ends).
+    private func shapes(folded f: UnsafeRawBufferPointer) -> ValueShapes {
+        // Word spans: f[starts[k] ..< ends[k]].
+        var spans: [(start: Int, end: Int)] = []
+        var start = -1
+        for i in 0..<f.count {
+            if f[i] == 0x20 {
+                if start >= 0 { spans.append((start, i)); start = -1 }
+            } else if start < 0 { start = i }
+        }
+        if start >= 0 { spans.append((start, f.count)) }
+        guard !spans.isEmpty else { return [] }
         var result: ValueShapes = []
         var firstNames = 0, lastNames = 0
-        for (i, t) in tokens.enumerated() {
-            let s = words[t] ?? []
+        for (i, span) in spans.enumerated() {
+            let t = UnsafeRawBufferPointer(rebasing: f[span.start..<span.end])
+            let s = words.lookup(t) ?? []
             if s.contains(.firstName) { firstNames += 1 }
             if s.contains(.lastName) { lastNames += 1 }
             if s.contains(.street) { result.insert(.street) }
             if s.contains(.lab) { result.insert(.lab) }
             if i == 0 && s.contains(.title) { result.insert(.title) }
-            if i + 1 < tokens.count, let p = phrases[t + " " + tokens[i + 1]] { result.formUnion(p.subtracting(.title)) }
-            for (prefix, shape) in prefixes where t.count > prefix.count && t.hasPrefix(prefix) { result.insert(shape) }
-            if t.count > 3, t.hasSuffix("bio") { result.insert(.lab) }
+            if i + 1 < spans.count, let p = phrases.lookup(UnsafeRawBufferPointer(rebasing: f[span.start..<spans[i + 1].end])) {
+                result.formUnion(p.subtracting(.title))
+            }
+            for (prefix, shape) in prefixes where t.count > prefix.count && t.starts(with: prefix) { result.insert(shape) }
+            if t.count > 3, t[t.count - 3] == 0x62, t[t.count - 2] == 0x69, t[t.count - 1] == 0x6F { result.insert(.lab) }  // "bio"
         }
-        if lastNames == tokens.count { result.insert(.lastName) }
-        if firstNames == tokens.count { result.insert(.firstName) } else if firstNames > 0 { result.insert(.containsFirstName) }
+        if lastNames == spans.count { result.insert(.lastName) }
+        if firstNames == spans.count { result.insert(.firstName) } else if firstNames > 0 { result.insert(.containsFirstName) }
         return result
     }
 
@@ -108,5 +127,58 @@ public final class ValueShapeLexicon: Sendable {
     public func shapes(of s: String) -> ValueShapes {
         var s = s
         return s.withUTF8 { shapes(of: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// An immutable set of folded words (or phrases) with their shapes, looked up by bytes:
+/// open addressing over an FNV-1a hash, entries compared in full.
+struct WordTable: Sendable {
+    private let text: [UInt8]
+    private let entries: [(start: Int32, length: Int32, shapes: ValueShapes)]
+    private let slots: [Int32]
+
+    init(_ words: [String: ValueShapes]) {
+        var text: [UInt8] = []
+        var entries: [(Int32, Int32, ValueShapes)] = []
+        for (w, s) in words.sorted(by: { $0.key < $1.key }) {
+            entries.append((Int32(text.count), Int32(w.utf8.count), s))
+            text.append(contentsOf: w.utf8)
+        }
+        var size = 16
+        while size < entries.count * 4 { size <<= 1 }
+        var slots = [Int32](repeating: -1, count: size)
+        text.withUnsafeBytes { t in
+            for (k, e) in entries.enumerated() {
+                var i = Int(truncatingIfNeeded: WordTable.hash(UnsafeRawBufferPointer(rebasing: t[Int(e.0)..<Int(e.0 + e.1)]))) & (size - 1)
+                while slots[i] >= 0 { i = (i + 1) & (size - 1) }
+                slots[i] = Int32(k)
+            }
+        }
+        self.text = text
+        self.entries = entries
+        self.slots = slots
+    }
+
+    static func hash(_ b: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01B3 }
+        return h ^ (h >> 29)
+    }
+
+    /// The shapes of exactly `word`, or nil.
+    func lookup(_ word: UnsafeRawBufferPointer) -> ValueShapes? {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: WordTable.hash(word)) & mask
+        return text.withUnsafeBytes { t in
+            while true {
+                let k = Int(slots[i])
+                if k < 0 { return nil }
+                let e = entries[k]
+                if Int(e.length) == word.count && UnsafeRawBufferPointer(rebasing: t[Int(e.start)..<Int(e.start + e.length)]).elementsEqual(word) {
+                    return e.shapes
+                }
+                i = (i + 1) & mask
+            }
+        }
     }
 }
