@@ -1,16 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ImpactIngest
 
 /// Two cores on one input: the reader (decoding, tokenizing, record assembly) runs on its own
 /// thread and hands batches of records to the calling thread, which classifies, links and
-/// counts them.
+/// counts them; the per-record extraction (validators, name keys, lexicon scans: see
+/// ``RecordExtractor``) is shared between the two threads.
 ///
 /// Behaviour: the reader writes into a ``BatchingSink``, which copies each record, declaration,
 /// warning and rejection into the current ``RecordBatch`` and hands full batches over a
-/// ``BoundedQueue``; the calling thread replays every batch into the ``AnalysisSink`` and gives
-/// the emptied batch back. The analysis sink therefore sees exactly the calls it would see
-/// from the reader on one thread, in the same order: the report is byte-identical to a
-/// single-threaded run (tested on the samples). The reader's result (its ``InputDescription``
-/// or its error) comes last, after every batch read before it.
+/// ``BoundedQueue``; the calling thread delivers every batch to the ``AnalysisSink`` in order
+/// and gives the emptied batch back. Work sharing: when batches are already waiting for the
+/// calling thread (it is the slower one), the reading thread extracts the next batch itself
+/// under the plans the sink last published (``PlanBoard``) before handing it over; the calling
+/// thread then only links it, unless the plans changed meanwhile (JSON fields first met later),
+/// in which case it replays the batch whole. Extraction depends on the record and the plans
+/// only, and linking happens in record order on one thread, so the analysis sink ends in
+/// exactly the state it would reach on one thread: the report is byte-identical to a
+/// single-threaded run (tested on the samples). The reader's result (its
+/// ``InputDescription`` or its error) comes last, after every batch read before it.
 ///
 /// Memory: ``batches`` batches of about ``batchBytes`` each (a record larger than that makes
 /// its batch larger until the batch is reset), fixed.
@@ -27,10 +38,14 @@ enum AnalysisPipeline {
         case done(Result<InputDescription, Error>)
     }
 
-    /// The reader and its state, owned by the reading thread while it runs.
+    /// The reader and its extractor, owned by the reading thread while it runs.
     private final class Job: @unchecked Sendable {
         let read: (RecordSink) throws -> InputDescription
-        init(_ read: @escaping (RecordSink) throws -> InputDescription) { self.read = read }
+        let extractor: RecordExtractor
+        init(_ read: @escaping (RecordSink) throws -> InputDescription, extractor: RecordExtractor) {
+            self.read = read
+            self.extractor = extractor
+        }
     }
 
     /// Runs `read` (which streams one input into the sink it is given) on a new thread and
@@ -41,18 +56,24 @@ enum AnalysisPipeline {
         let full = BoundedQueue<Message>(capacity: batches + 1)
         let free = BoundedQueue<RecordBatch>(capacity: batches)
         for _ in 0..<batches { free.push(RecordBatch()) }
-        let job = Job(read)
+        let board = PlanBoard()
+        let job = Job(read, extractor: RecordExtractor(lexicon: sink.processor.extractor.lexicon, hasher: sink.processor.hasher))
         let started = startThread {
-            let batching = BatchingSink(full: full, free: free)
+            let batching = BatchingSink(full: full, free: free, board: board, extractor: job.extractor)
             let result = Result { try job.read(batching) }
             batching.flush()
             full.push(.done(result))
         }
         guard started else { return try read(sink) }
+        var dbgRaw = 0, dbgExt = 0
+        defer { if getenv("IMPACT_DEBUG") != nil { print("batches raw \(dbgRaw) extracted \(dbgExt)") } }
+        sink.board = board
+        defer { sink.board = nil }
         while let message = full.pop() {
             switch message {
             case .batch(let batch):
-                batch.replay(into: sink)
+                if batch.planVersion != 0 { dbgExt += 1 } else { dbgRaw += 1 }
+                batch.deliver(to: sink)
                 batch.reset()
                 free.push(batch)
             case .done(let result):
@@ -62,33 +83,88 @@ enum AnalysisPipeline {
         preconditionFailure("AnalysisPipeline: the reading thread ended without a result")
     }
 
-    /// The reading thread's sink: fills batches and hands them over.
-    private final class BatchingSink: RecordSink {
+    /// The reading thread's sink: fills batches and hands them over, extracting them first
+    /// when the analysing thread is behind.
+    private final class BatchingSink: RecordViewSink {
         let full: BoundedQueue<Message>
         let free: BoundedQueue<RecordBatch>
+        let board: PlanBoard
+        let extractor: RecordExtractor
         var batch: RecordBatch
+        /// Fields declared so far.
+        var declarations = 0
 
-        init(full: BoundedQueue<Message>, free: BoundedQueue<RecordBatch>) {
+        init(full: BoundedQueue<Message>, free: BoundedQueue<RecordBatch>, board: PlanBoard, extractor: RecordExtractor) {
             self.full = full
             self.free = free
+            self.board = board
+            self.extractor = extractor
             batch = free.pop()!
         }
 
-        func declareField(_ id: Int, name: String) { batch.appendEvent(.declare(id: id, name: name)) }
+        func declareField(_ id: Int, name: String) {
+            declarations += 1
+            batch.appendEvent(.declare(id: id, name: name))
+        }
         func reject(_ rejection: RecordRejection) { batch.appendEvent(.reject(rejection)) }
         func warn(_ warning: InputWarning) { batch.appendEvent(.warn(warning)) }
 
         func consume(_ record: RecordBuffer) throws {
             batch.append(record)
+            handOverWhenFull()
+        }
+
+        func consume(line: Int, bytes: UnsafeRawBufferPointer, fieldIDs: UnsafeBufferPointer<Int32>,
+                     starts: UnsafeBufferPointer<Int32>, ends: UnsafeBufferPointer<Int32>) throws {
+            batch.append(RecordView(line: line, bytes: bytes, fieldIDs: fieldIDs, starts: starts, ends: ends))
+            handOverWhenFull()
+        }
+
+        @inline(__always) private func handOverWhenFull() {
             if batch.byteCount >= AnalysisPipeline.batchBytes || batch.recordCount >= AnalysisPipeline.batchRecords {
-                full.push(.batch(batch))
+                handOver()
                 batch = free.pop()!
             }
         }
 
         /// Hands over the last, partly filled batch.
         func flush() {
-            if !batch.isEmpty { full.push(.batch(batch)) }
+            if !batch.isEmpty { handOver() }
         }
+
+        /// Extracts the batch when the analysing thread has work waiting and the published
+        /// plans cover every field declared so far, then queues it.
+        private func handOver() {
+            if batch.declarations == 0, full.waiting > 0, let plans = board.current, plans.declarations == declarations {
+                batch.extract(with: plans, using: extractor)
+            }
+            full.push(.batch(batch))
+        }
+    }
+}
+
+/// The latest ``PlanSnapshot`` of an input, shared between the analysing thread (which
+/// publishes) and the reading thread (which extracts under it).
+final class PlanBoard: @unchecked Sendable {
+    private var latest: PlanSnapshot?
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func publish(_ plans: PlanSnapshot) {
+        pthread_mutex_lock(mutex)
+        latest = plans
+        pthread_mutex_unlock(mutex)
+    }
+
+    var current: PlanSnapshot? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return latest
     }
 }

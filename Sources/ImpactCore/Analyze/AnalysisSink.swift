@@ -4,10 +4,12 @@ import ImpactIngest
 /// holds the classification sample until the plans are decided, then streams every record
 /// through the ``RecordProcessor``. Keeps warnings (per kind, first lines) and rejections.
 ///
-/// The same sink is fed directly by a reader (one thread) or by ``RecordBatch/replay(into:)``
+/// The same sink is fed directly by a reader (one thread) or by ``RecordBatch/deliver(to:)``
 /// on the analysing thread of an ``AnalysisPipeline``: either way it sees the reader's calls in
-/// their order, so the analysis is the same.
-final class AnalysisSink: RecordSink {
+/// their order, so the analysis is the same. In a pipeline it publishes its plans (a
+/// ``PlanSnapshot``) whenever they change, so that the reading thread can extract records too;
+/// an extraction made under older plans is not used (``isCurrent(_:)``).
+final class AnalysisSink: RecordViewSink {
     let processor: RecordProcessor
     let path: String
     let sampleRecords: Int
@@ -24,6 +26,11 @@ final class AnalysisSink: RecordSink {
     var bytesRead: () -> Int = { 0 }
     /// Called every ``InputProgress/interval`` records (`--verbose`).
     var onProgress: (() -> Void)?
+    /// Bumped at every field declaration and plan decision.
+    private(set) var version = 1
+    private var declarations = 0
+    /// Where the plans are published for the reading thread (pipelines only).
+    var board: PlanBoard?
 
     init(processor: RecordProcessor, path: String, sampleRecords: Int, sampleBytes: Int) {
         self.processor = processor
@@ -35,11 +42,31 @@ final class AnalysisSink: RecordSink {
     func declareField(_ id: Int, name: String) {
         if id >= map.count { map.append(contentsOf: repeatElement(-1, count: id - map.count + 1)) }
         map[id] = processor.fieldID(for: name)
-        if decided { processor.decideUndecided() }
+        declarations += 1
+        version += 1
+        if decided {
+            processor.decideUndecided()
+            publish()
+        }
     }
+
+    /// Publishes the current plans to the reading thread, when there is one.
+    private func publish() {
+        guard let board else { return }
+        let codes = Array(UnsafeBufferPointer(start: processor.codes.base, count: processor.codes.count))
+        board.publish(PlanSnapshot(version: version, declarations: declarations, codes: codes, map: map))
+    }
+
+    /// Whether an extraction made under plan `version` is valid now.
+    func isCurrent(_ version: Int) -> Bool { decided && version == self.version }
 
     func consume(_ record: RecordBuffer) throws {
         record.withView { consume(view: $0) }
+    }
+
+    func consume(line: Int, bytes: UnsafeRawBufferPointer, fieldIDs: UnsafeBufferPointer<Int32>,
+                 starts: UnsafeBufferPointer<Int32>, ends: UnsafeBufferPointer<Int32>) throws {
+        consume(view: RecordView(line: line, bytes: bytes, fieldIDs: fieldIDs, starts: starts, ends: ends))
     }
 
     /// ``consume(_:)`` for a record seen through a view.
@@ -54,6 +81,19 @@ final class AnalysisSink: RecordSink {
         let sample = self.sample!
         sample.append(r)
         if sample.recordCount >= sampleRecords || sample.byteCount >= sampleBytes { decideAndReplay() }
+    }
+
+    /// ``consume(view:)`` for a record extracted elsewhere under the current plans.
+    func consume(view r: RecordView, extracted e: ExtractedRecord) {
+        consumedCount += 1
+        if consumedCount & (InputProgress.interval - 1) == 0, let onProgress { onProgress() }
+        processor.link(e, r)
+    }
+
+    /// Adds the counts and lexicon hits of a batch extracted elsewhere.
+    func absorb(counters: UnsafePointer<FieldCounters>, fields: Int, terms: [TermHit]) {
+        processor.absorb(counters: counters, fields: fields)
+        processor.noteTerms(terms)
     }
 
     func reject(_ rejection: RecordRejection) {
@@ -82,12 +122,14 @@ final class AnalysisSink: RecordSink {
         guard !decided else { return }
         decided = true
         processor.decideUndecided()
+        version += 1
         if let sample {
             map.withUnsafeBufferPointer { map in
                 for k in 0..<sample.recordCount { sample.withRecord(k) { processor.process($0, map: map) } }
             }
         }
         sample = nil
+        publish()
     }
 
     /// Ends the input (also after a failure: the records read so far are analysed).

@@ -13,6 +13,20 @@ struct RecordView {
     let count: Int
     let line: Int
 
+    init(bytes: UnsafeRawPointer?, fieldIDs: UnsafePointer<Int32>, starts: UnsafePointer<Int32>,
+         ends: UnsafePointer<Int32>, count: Int, line: Int) {
+        self.bytes = bytes; self.fieldIDs = fieldIDs; self.starts = starts; self.ends = ends
+        self.count = count; self.line = line
+    }
+
+    /// A view of a reader's storage (``RecordViewSink``).
+    init(line: Int, bytes: UnsafeRawBufferPointer, fieldIDs: UnsafeBufferPointer<Int32>,
+         starts: UnsafeBufferPointer<Int32>, ends: UnsafeBufferPointer<Int32>) {
+        self.init(bytes: bytes.baseAddress, fieldIDs: fieldIDs.baseAddress ?? noValues,
+                  starts: starts.baseAddress ?? noValues, ends: ends.baseAddress ?? noValues,
+                  count: fieldIDs.count, line: line)
+    }
+
     /// The field id of value `i`.
     @inline(__always) func fieldID(_ i: Int) -> Int { Int(fieldIDs[i]) }
 
@@ -133,6 +147,16 @@ final class RecordBatch {
     private var lines = GrowableStorage<Int>(capacity: 1 << 12)
     /// Events with the number of records appended before each.
     private(set) var events: [(before: Int, event: BatchEvent)] = []
+    /// Field declarations among the events.
+    private(set) var declarations = 0
+
+    /// The extraction of the records, when one was made (``extract(with:using:)``): the plan
+    /// version it used (0: none), one ``ExtractedRecord`` per record, the per-field counts and
+    /// the lexicon hits in record order.
+    private(set) var planVersion = 0
+    private(set) var extracted = GrowableStorage<ExtractedRecord>(capacity: 1 << 10)
+    private(set) var counters = GrowableStorage<FieldCounters>(capacity: 64)
+    private(set) var terms: [TermHit] = []
 
     /// Capacity kept by ``reset()``.
     static let retainedBytes = 4 << 20
@@ -143,6 +167,7 @@ final class RecordBatch {
 
     deinit {
         bytes.free(); fieldIDs.free(); starts.free(); ends.free(); firstValue.free(); lines.free()
+        extracted.free(); counters.free()
     }
 
     var recordCount: Int { lines.count }
@@ -177,7 +202,30 @@ final class RecordBatch {
     }
 
     func appendEvent(_ e: BatchEvent) {
+        if case .declare = e { declarations += 1 }
         events.append((lines.count, e))
+    }
+
+    /// Extracts every record under `plans` (on whichever thread owns the batch).
+    func extract(with plans: PlanSnapshot, using extractor: RecordExtractor) {
+        let fields = plans.codes.count
+        counters.count = 0
+        counters.reserve(fields)
+        counters.base.initialize(repeating: FieldCounters(), count: fields)
+        counters.count = fields
+        extracted.count = 0
+        extracted.reserve(recordCount)
+        terms.removeAll(keepingCapacity: true)
+        plans.codes.withUnsafeBufferPointer { codes in
+            plans.map.withUnsafeBufferPointer { map in
+                for k in 0..<recordCount {
+                    let e = withRecord(k) { extractor.extract($0, codes: codes.baseAddress!, map: map, counters: counters.base, terms: &terms) }
+                    extracted.base[k] = e
+                }
+            }
+        }
+        extracted.count = recordCount
+        planVersion = plans.version
     }
 
     /// Calls `body` with a view of record `k`.
@@ -203,13 +251,58 @@ final class RecordBatch {
         }
     }
 
+    /// Hands the records and events to `sink`: linking the extraction when it was made under
+    /// the sink's current plans, else replaying the records whole (``replay(into:)``).
+    func deliver(to sink: AnalysisSink) {
+        guard planVersion != 0, sink.isCurrent(planVersion) else {
+            replay(into: sink)
+            return
+        }
+        var next = 0
+        for k in 0..<recordCount {
+            while next < events.count && events[next].before == k {
+                sink.apply(events[next].event)
+                next += 1
+            }
+            withRecord(k) { sink.consume(view: $0, extracted: extracted[k]) }
+        }
+        while next < events.count {
+            sink.apply(events[next].event)
+            next += 1
+        }
+        sink.absorb(counters: counters.base, fields: counters.count, terms: terms)
+    }
+
     /// Empties the batch, keeping its storage.
     func reset() {
         bytes.count = 0; fieldIDs.count = 0; starts.count = 0; ends.count = 0; lines.count = 0
         firstValue.count = 1
         events.removeAll(keepingCapacity: true)
+        declarations = 0
+        planVersion = 0
+        extracted.count = 0
+        terms.removeAll(keepingCapacity: true)
         bytes.shrink(to: Self.retainedBytes)
         fieldIDs.shrink(to: Self.retainedBytes / 4); starts.shrink(to: Self.retainedBytes / 4)
         ends.shrink(to: Self.retainedBytes / 4)
+    }
+}
+
+/// The field plans of one input as the analysing thread last decided them, for extractions on
+/// another thread: immutable once published.
+final class PlanSnapshot: @unchecked Sendable {
+    /// The sink's state version these plans belong to (> 0).
+    let version: Int
+    /// Field declarations the sink had received: a batch is extracted under these plans only
+    /// when its reader had declared exactly as many fields (so every field id is mapped).
+    let declarations: Int
+    let codes: [FieldCode]
+    let map: [Int]
+
+    init(version: Int, declarations: Int, codes: [FieldCode], map: [Int]) {
+        self.version = version
+        self.declarations = declarations
+        self.codes = codes
+        self.map = map
     }
 }

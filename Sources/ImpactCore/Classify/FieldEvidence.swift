@@ -45,7 +45,7 @@ public struct FieldEvidence: Sendable {
             m &= m - 1
         }
         for t in hits.termIDs {
-            if let c = termCells[t] { termCells[t] = c + 1 } else if termCells.count < 64 { termCells[t] = 1 }
+            if let i = termCells.index(forKey: t) { termCells.values[i] += 1 } else if termCells.count < 64 { termCells[t] = 1 }
         }
     }
 

@@ -60,6 +60,7 @@ public struct NIRFields: Sendable, Equatable {
 /// Source: regulatory.md §6.1 (INSEE NIR layout, key), §6.2 (NIA, 7/8); case 017, case 018.
 public enum NIRValidator: ValueValidator {
     public static func check(_ value: UnsafeRawBufferPointer, normalized: inout [UInt8]) -> NIROutcome {
+        if value.count == 15, let outcome = checkCompact15(value, normalized: &normalized) { return outcome }
         normalized.removeAll(keepingCapacity: true)
         let r = ValueBytes.trimmed(value)
         if r.count < 13 || r.count > 40 { return .malformed }
@@ -81,6 +82,24 @@ public enum NIRValidator: ValueValidator {
         return k1 * 10 + k2 == expectedKey(normalized) ? .valid(kind) : .invalidKey
     }
 
+    /// The fast path for the common form: exactly 15 characters with no separator, no space and
+    /// no lower-case letter (so trimming and compacting would change nothing). Returns nil for
+    /// anything else, which the general path then handles; same outcome and `normalized` as the
+    /// general path.
+    @inline(__always)
+    static func checkCompact15(_ value: UnsafeRawBufferPointer, normalized: inout [UInt8]) -> NIROutcome? {
+        let c = value.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        for i in 0..<15 where !(ValueBytes.isDigit(c[i]) || (i == 6 && (c[i] == 0x41 || c[i] == 0x42))) { return nil }
+        normalized.removeAll(keepingCapacity: true)
+        normalized.append(contentsOf: UnsafeBufferPointer(start: c, count: 15))
+        guard let kind = structure(at: c) else {
+            normalized.removeAll(keepingCapacity: true)
+            return .malformed
+        }
+        let k = Int(c[13] &- 0x30) * 10 + Int(c[14] &- 0x30)
+        return k == expectedKey(at: c) ? .valid(kind) : .invalidKey
+    }
+
     /// The key (1–97) of the first 13 characters of a normalised NIR (`2A` → 19, `2B` → 18),
     /// for joining a separate `CLE` column; nil when they do not have the NIR structure.
     public static func key(ofNormalized nir: [UInt8]) -> Int? {
@@ -99,6 +118,12 @@ public enum NIRValidator: ValueValidator {
     /// Checks positions 0–12 of an upper-cased, separator-free candidate; returns the kind.
     @inlinable
     static func structure(_ c: [UInt8]) -> NIRKind? {
+        c.withUnsafeBufferPointer { structure(at: $0.baseAddress!) }
+    }
+
+    /// ``structure(_:)`` over 13 readable bytes at `c`.
+    @inlinable
+    static func structure(at c: UnsafePointer<UInt8>) -> NIRKind? {
         @inline(__always) func digit(_ i: Int) -> Int? {
             let d = Int(c[i]) &- 0x30
             return d >= 0 && d <= 9 ? d : nil
@@ -136,6 +161,12 @@ public enum NIRValidator: ValueValidator {
     /// 97 − (N mod 97) over the first 13 characters, with 2A → 19 and 2B → 18.
     @inlinable
     static func expectedKey(_ c: [UInt8]) -> Int {
+        c.withUnsafeBufferPointer { expectedKey(at: $0.baseAddress!) }
+    }
+
+    /// ``expectedKey(_:)`` over 13 readable bytes at `c`.
+    @inlinable
+    static func expectedKey(at c: UnsafePointer<UInt8>) -> Int {
         var n: UInt64 = 0
         for i in 0..<13 {
             var d = UInt64(c[i] &- 0x30)

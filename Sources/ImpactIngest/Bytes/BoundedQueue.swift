@@ -72,6 +72,13 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
         return e
     }
 
+    /// Elements waiting now (a hint: it may change as soon as it is read).
+    public var waiting: Int {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return count
+    }
+
     /// Wakes every waiter; later pushes fail, pops drain what is left.
     public func close() {
         pthread_mutex_lock(mutex)

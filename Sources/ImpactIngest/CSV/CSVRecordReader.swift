@@ -218,6 +218,8 @@ private struct ParseState: ~Copyable {
     let hasHeader: Bool
     let limits: IngestLimits
     let sink: RecordSink
+    /// `sink` when it takes records without a ``RecordBuffer``.
+    let viewSink: RecordViewSink?
     let record = RecordBuffer()
     var bytes = RawStore<UInt8>(capacity: 64 << 10)
     /// End of each value of the current record in `bytes`.
@@ -252,6 +254,7 @@ private struct ParseState: ~Copyable {
         hasHeader = dialect.hasHeader
         self.limits = limits
         self.sink = sink
+        viewSink = sink as? RecordViewSink
     }
 
     deinit {
@@ -383,6 +386,12 @@ private struct ParseState: ~Copyable {
         }
         deriveStartsAndIDs()
         let values = ends.count
+        if let viewSink {
+            try viewSink.consume(line: line, bytes: UnsafeRawBufferPointer(start: bytes.base, count: bytes.count),
+                                 fieldIDs: UnsafeBufferPointer(start: ids.base, count: values),
+                                 starts: starts.buffer, ends: ends.buffer)
+            return
+        }
         record.load(line: line, bytes: UnsafeRawBufferPointer(start: bytes.base, count: bytes.count),
                     fieldIDs: UnsafeBufferPointer(start: ids.base, count: values),
                     starts: starts.buffer, ends: ends.buffer)

@@ -16,6 +16,17 @@ public protocol RecordSink: AnyObject {
     func warn(_ warning: InputWarning)
 }
 
+/// A ``RecordSink`` that can take a record straight from a reader's own storage, saving the
+/// copy into a ``RecordBuffer`` (the CSV reader uses it when its sink conforms).
+///
+/// Contract: the arguments have the shape of a ``RecordBuffer`` (value `i` is
+/// `bytes[starts[i]..<ends[i]]` of field `fieldIDs[i]`) and are valid only during the call.
+/// Same ordering and accounting rules as ``RecordSink/consume(_:)``.
+public protocol RecordViewSink: RecordSink {
+    func consume(line: Int, bytes: UnsafeRawBufferPointer, fieldIDs: UnsafeBufferPointer<Int32>,
+                 starts: UnsafeBufferPointer<Int32>, ends: UnsafeBufferPointer<Int32>) throws
+}
+
 /// A record that could not be analysed: its 1-based line and why. Never the data.
 public struct RecordRejection: Sendable, Equatable, Codable {
     public enum Reason: String, Sendable, Codable {

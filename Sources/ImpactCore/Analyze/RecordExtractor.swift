@@ -1,0 +1,405 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ImpactIngest
+import ImpactDetect
+
+/// What the hot loop does with the values of one field: its ``FieldKind`` and the categories
+/// its plan gives every non-empty value.
+struct FieldCode {
+    var kind: FieldKind = .undecided
+    var categories: UInt32 = 0
+}
+
+/// Per-field counts gathered while records are analysed; added to the field's file evidence.
+struct FieldCounters {
+    var values = 0
+    var nirValid = 0, nirTemporary = 0, nirKeyAbsent = 0, nirInvalidKey = 0
+    var date = 0
+    var rppsInvalidKey = 0
+
+    mutating func add(_ o: FieldCounters) {
+        values += o.values
+        nirValid += o.nirValid; nirTemporary += o.nirTemporary
+        nirKeyAbsent += o.nirKeyAbsent; nirInvalidKey += o.nirInvalidKey
+        date += o.date
+        rppsInvalidKey += o.rppsInvalidKey
+    }
+}
+
+/// Lexicon terms found in one cell of a field, kept in record order for the field's evidence
+/// (the evidence lists the first terms met, so the order matters).
+struct TermHit {
+    var field: Int32
+    var hits: LexiconHits
+}
+
+/// Everything about one record that depends on the record alone (and the field plans): its
+/// category bits, its identifier keys, its health professional and where its controller and
+/// patient id are. What is left to do with it (controller index, patient-id key, linking)
+/// needs the analysis' shared state: see ``RecordProcessor/link(_:_:)``.
+struct ExtractedRecord {
+    /// Category bits of the record (before ``CategorySet/closed``).
+    var mask: UInt32 = 0
+    /// Value indices of the controller id, controller name and patient id (-1: none).
+    var idAt: Int32 = -1
+    var nameAt: Int32 = -1
+    var pidAt: Int32 = -1
+    /// Keys (raw values; 0: none): NIR (+ birth date), name + birth date, and the e-mail or
+    /// phone fallback used when the record has no other key.
+    var nirKey: UInt64 = 0
+    var nameKey: UInt64 = 0
+    var fallbackKey: UInt64 = 0
+    var fallbackKind: UInt8 = SubjectKeyKind.email.rawValue
+    /// The record's health professional (raw key; 0: none).
+    var professional: UInt64 = 0
+}
+
+/// The per-record work that depends only on the record and the field plans: trimming and
+/// dispatching values by field kind, validating identifiers (NIR, RPPS/ADELI, dates, e-mail,
+/// phone), folding and sorting names, hashing keys, scanning free text with the lexicon.
+///
+/// One extractor per thread (it owns its scratch buffers and its ``LexiconMemo``); its output
+/// is the same whichever thread runs it, which lets an ``AnalysisPipeline`` extract batches on
+/// the reading thread when the analysing thread is behind.
+///
+/// Speed: a record is read through a ``RecordView`` (raw pointers, no closure per value);
+/// normalised keys are built in fixed scratch buffers; lexicon results of short repeated values
+/// (exam labels, result words) come from the memo. Nothing is allocated per record once the
+/// buffers have grown.
+final class RecordExtractor {
+    let lexicon: TermLexicon
+    let hasher: SubjectKeyHasher
+    /// Validators' output (their API writes into an array).
+    private var scratch: [UInt8] = []
+    /// The record's NIR (13 bytes) and birth date (`yyyymmdd`).
+    private var nirBytes = GrowableStorage<UInt8>(capacity: 16)
+    private var dobBytes = GrowableStorage<UInt8>(capacity: 16)
+    /// Folded text (names, lexicon scans) and the sorted name tokens.
+    private var foldBuffer = GrowableStorage<UInt8>(capacity: 4096)
+    private var nameBuffer = GrowableStorage<UInt8>(capacity: 4096)
+    private var tokens = GrowableStorage<TokenSpan>(capacity: 64)
+    /// Lexicon hits of short values; keys of RPPS/ADELI values (0: neither validates).
+    private var lexiconMemo = ByteMemo<LexiconHits>(slots: 4096, maxLength: 64, empty: LexiconHits())
+    private var professionalMemo = ByteMemo<UInt64>(slots: 4096, maxLength: 24, empty: 0)
+
+    init(lexicon: TermLexicon, hasher: SubjectKeyHasher) {
+        self.lexicon = lexicon
+        self.hasher = hasher
+        scratch.reserveCapacity(64)
+    }
+
+    deinit {
+        nirBytes.free(); dobBytes.free(); foldBuffer.free(); nameBuffer.free(); tokens.free()
+        lexiconMemo.free()
+        professionalMemo.free()
+    }
+
+    /// Extracts one record.
+    /// - Parameters:
+    ///   - codes: the code of each global field (indexed by `map`'s values).
+    ///   - map: input field id → global field.
+    ///   - counters: per global field, updated.
+    ///   - terms: receives the lexicon hits of the record's cells, in order.
+    func extract(_ r: RecordView, codes: UnsafePointer<FieldCode>, map: UnsafeBufferPointer<Int>,
+                 counters: UnsafeMutablePointer<FieldCounters>, terms: inout [TermHit]) -> ExtractedRecord {
+        var e = ExtractedRecord()
+        var mask: UInt32 = 0
+        var lastAt = -1, firstAt = -1, fullAt = -1
+        var emailAt = -1, phoneAt = -1, rppsAt = -1, prescriberNameAt = -1
+        var haveNIR = false, haveDOB = false
+        nirBytes.count = 0
+        dobBytes.count = 0
+
+        for i in 0..<r.count {
+            let g = map[r.fieldID(i)]
+            let v = trimmed(r.value(i))
+            guard v.count > 0 else { continue }
+            let c = counters + g
+            c.pointee.values += 1
+            let code = codes[g]
+            switch code.kind {
+            case .undecided, .ignore:
+                break
+            case .categoriesOnly:
+                mask |= code.categories
+            case .scan:
+                mask |= code.categories
+                let hits = scan(v)
+                if hits.categories.rawValue != 0 {
+                    terms.append(TermHit(field: Int32(truncatingIfNeeded: g), hits: hits))
+                    mask |= hits.categories.closed.rawValue
+                }
+            case .nir:
+                if haveNIR { continue }
+                switch NIRValidator.check(v, normalized: &scratch) {
+                case .valid(let kind):
+                    c.pointee.nirValid += 1
+                    if kind == .temporary { c.pointee.nirTemporary += 1 }
+                    mask |= DataCategory.nationalID.bit
+                    keepNIR()
+                    haveNIR = true
+                case .keyAbsent:
+                    c.pointee.nirKeyAbsent += 1
+                    keepNIR()
+                    haveNIR = true
+                case .invalidKey:
+                    c.pointee.nirInvalidKey += 1
+                case .malformed:
+                    break
+                }
+            case .birthDate:
+                mask |= DataCategory.birthDate.bit
+                if !haveDOB, let d = DateParser.parse(v) {
+                    c.pointee.date += 1
+                    appendDate(d, to: &dobBytes)
+                    haveDOB = true
+                }
+            case .lastName: mask |= DataCategory.personName.bit; if lastAt < 0 { lastAt = i }
+            case .firstName: mask |= DataCategory.personName.bit; if firstAt < 0 { firstAt = i }
+            case .fullName: mask |= DataCategory.personName.bit; if fullAt < 0 { fullAt = i }
+            case .patientID: mask |= DataCategory.patientID.bit; if e.pidAt < 0 { e.pidAt = Int32(i) }
+            case .email: mask |= DataCategory.emailAddress.bit; if emailAt < 0 { emailAt = i }
+            case .phone: mask |= DataCategory.phoneNumber.bit; if phoneAt < 0 { phoneAt = i }
+            case .controllerID: if e.idAt < 0 { e.idAt = Int32(i) }
+            case .controllerName: if e.nameAt < 0 { e.nameAt = Int32(i) }
+            case .prescriberID:
+                mask |= DataCategory.healthProfessional.bit
+                if rppsAt < 0 { rppsAt = i }
+            case .prescriberName:
+                mask |= DataCategory.healthProfessional.bit
+                if prescriberNameAt < 0 { prescriberNameAt = i }
+            }
+        }
+        e.mask = mask
+
+        // Health professional: by RPPS when it validates, else by folded name.
+        if rppsAt >= 0 {
+            let t = trimmed(r.value(rppsAt))
+            e.professional = professionalKey(t)
+            if e.professional == 0 { counters[map[r.fieldID(rppsAt)]].rppsInvalidKey += 1 }
+        }
+        if e.professional == 0 && prescriberNameAt >= 0 {
+            if let tokens = sortedNameTokens(r.value(prescriberNameAt), nil) {
+                e.professional = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), 0x50), tokens)).rawValue
+            }
+        }
+
+        // Subject keys (the patient id's needs the controller index: the linker hashes it).
+        guard mask & identifyingCategories.rawValue != 0 else { return e }
+        if haveNIR {
+            var h = hasher.absorb(hasher.begin(.nationalID), nirBytes.bytes)
+            h = hasher.absorb(h, dobBytes.bytes)
+            e.nirKey = hasher.finish(h).rawValue
+        }
+        if haveDOB {
+            var tokens: UnsafeRawBufferPointer?
+            if lastAt >= 0 || firstAt >= 0 {
+                let last = lastAt >= 0 ? r.value(lastAt) : UnsafeRawBufferPointer(start: nil, count: 0)
+                tokens = sortedNameTokens(last, firstAt >= 0 ? r.value(firstAt) : nil)
+            } else if fullAt >= 0 {
+                tokens = sortedNameTokens(r.value(fullAt), nil)
+            }
+            if let tokens {
+                e.nameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), tokens), dobBytes.bytes)).rawValue
+            }
+        }
+        if e.nirKey == 0 && e.nameKey == 0 && e.pidAt < 0 {
+            if emailAt >= 0, EmailValidator.check(trimmed(r.value(emailAt)), normalized: &scratch).isAccepted {
+                e.fallbackKey = hasher.finish(hasher.absorb(hasher.begin(.email), scratch)).rawValue
+                e.fallbackKind = SubjectKeyKind.email.rawValue
+            } else if phoneAt >= 0, PhoneValidator.check(trimmed(r.value(phoneAt)), normalized: &scratch).isAccepted {
+                e.fallbackKey = hasher.finish(hasher.absorb(hasher.begin(.phone), scratch)).rawValue
+                e.fallbackKind = SubjectKeyKind.phone.rawValue
+            }
+        }
+        return e
+    }
+
+    /// The key of a prescriber's RPPS (or ADELI) number, 0 when it is neither.
+    @inline(__always) private func professionalKey(_ t: UnsafeRawBufferPointer) -> UInt64 {
+        if let key = professionalMemo.lookup(t, hasher: hasher) { return key }
+        var key: UInt64 = 0
+        if RPPSValidator.check(t, normalized: &scratch).isAccepted {
+            key = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nationalID), 0x52), scratch)).rawValue
+        } else if ADELIValidator.check(t, normalized: &scratch).isAccepted {
+            key = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nationalID), 0x41), scratch)).rawValue
+        }
+        professionalMemo.store(t, key, hasher: hasher)
+        return key
+    }
+
+    /// Keeps the first 13 characters of the NIR the validator normalised into `scratch`.
+    @inline(__always) private func keepNIR() {
+        nirBytes.count = 0
+        let n = min(13, scratch.count)
+        scratch.withUnsafeBufferPointer { nirBytes.append(contentsOf: $0.baseAddress!, count: n) }
+    }
+
+    /// Lexicon hits of one value: from the memo for short values met before, else folded into
+    /// the fold buffer and scanned.
+    @inline(__always) private func scan(_ v: UnsafeRawBufferPointer) -> LexiconHits {
+        if !TextFold.mayContainLetter(v) { return LexiconHits() }
+        if let hits = lexiconMemo.lookup(v, hasher: hasher) { return hits }
+        foldBuffer.reserve(TextFold.capacityNeeded(v.count))
+        let hits = lexicon.scan(text: v, buffer: UnsafeMutableBufferPointer(start: foldBuffer.base, count: foldBuffer.capacity))
+        lexiconMemo.store(v, hits, hasher: hasher)
+        return hits
+    }
+
+    /// Folds the name parts into space-free tokens, sorts them (so "Roux Anne" and
+    /// "Anne Roux" are one name) and returns them separated by 0x20 (valid until the next call),
+    /// or nil when there is no token.
+    private func sortedNameTokens(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer?) -> UnsafeRawBufferPointer? {
+        var length = fold(a, into: &foldBuffer, at: 0)
+        if let b {
+            foldBuffer.count = length
+            foldBuffer.reserve(length + 1 + TextFold.capacityNeeded(b.count))
+            foldBuffer.base[length] = 0x20
+            length += 1
+            length += fold(b, into: &foldBuffer, at: length)
+        }
+        let f = foldBuffer.base
+        tokens.count = 0
+        var start = -1
+        for i in 0..<length {
+            if f[i] == 0x20 {
+                if start >= 0 { tokens.append(TokenSpan(start: Int32(start), end: Int32(i))); start = -1 }
+            } else if start < 0 { start = i }
+        }
+        if start >= 0 { tokens.append(TokenSpan(start: Int32(start), end: Int32(length))) }
+        guard tokens.count > 0 else { return nil }
+        sortTokens(f)
+        nameBuffer.reserve(length)
+        var o = 0
+        for k in 0..<tokens.count {
+            let t = tokens[k]
+            if o > 0 { nameBuffer.base[o] = 0x20; o += 1 }
+            let n = Int(t.end - t.start)
+            (nameBuffer.base + o).update(from: f + Int(t.start), count: n)
+            o += n
+        }
+        return UnsafeRawBufferPointer(start: nameBuffer.base, count: o)
+    }
+
+    /// Sorts `tokens` by their bytes in `f` (byte order, a prefix first).
+    private func sortTokens(_ f: UnsafeMutablePointer<UInt8>) {
+        @inline(__always) func precedes(_ x: TokenSpan, _ y: TokenSpan) -> Bool {
+            let nx = Int(x.end - x.start), ny = Int(y.end - y.start)
+            let c = memcmp(f + Int(x.start), f + Int(y.start), min(nx, ny))
+            return c != 0 ? c < 0 : nx < ny
+        }
+        let n = tokens.count
+        let t = tokens.base
+        if n <= 16 {
+            // Insertion sort: names have a handful of tokens.
+            for i in 1..<max(n, 1) {
+                let x = t[i]
+                var j = i - 1
+                while j >= 0 && precedes(x, t[j]) { t[j + 1] = t[j]; j -= 1 }
+                t[j + 1] = x
+            }
+        } else {
+            var all = UnsafeMutableBufferPointer(start: t, count: n)
+            all.sort(by: precedes)
+        }
+    }
+}
+
+/// The start and end of a name token in the fold buffer.
+struct TokenSpan {
+    var start: Int32
+    var end: Int32
+}
+
+/// Folds `v` into `buffer` at `offset` (growing it); returns the folded length.
+@inline(__always) func fold(_ v: UnsafeRawBufferPointer, into buffer: inout GrowableStorage<UInt8>, at offset: Int) -> Int {
+    let need = TextFold.capacityNeeded(v.count)
+    buffer.count = offset
+    buffer.reserve(offset + need)
+    return TextFold.fold(v, into: UnsafeMutableBufferPointer(start: buffer.base + offset, count: need), preservingCase: false)
+}
+
+/// Results of a pure function of short values met before: a direct-mapped table keyed by the
+/// value's bytes (compared in full, so a hit is exact; a slot holds the last value hashed to
+/// it). Exam labels, result words and stock comments (lexicon hits), prescribers' RPPS numbers
+/// (their keys) repeat across millions of records; the work then runs once per distinct value
+/// (per slot).
+///
+/// Memory: `slots` × (`maxLength` + 12 + the result's size) bytes, fixed.
+struct ByteMemo<Value> {
+    let slots: Int
+    let maxLength: Int
+    private let hashes: UnsafeMutablePointer<UInt64>
+    private let lengths: UnsafeMutablePointer<Int32>
+    private let texts: UnsafeMutablePointer<UInt8>
+    private let results: UnsafeMutablePointer<Value>
+
+    init(slots: Int, maxLength: Int, empty: Value) {
+        precondition(slots > 0 && slots & (slots - 1) == 0, "a power of two")
+        self.slots = slots
+        self.maxLength = maxLength
+        hashes = .allocate(capacity: slots)
+        hashes.initialize(repeating: 0, count: slots)
+        lengths = .allocate(capacity: slots)
+        lengths.initialize(repeating: -1, count: slots)
+        texts = .allocate(capacity: slots * maxLength)
+        results = .allocate(capacity: slots)
+        results.initialize(repeating: empty, count: slots)
+    }
+
+    func free() {
+        hashes.deallocate(); lengths.deallocate(); texts.deallocate()
+        results.deinitialize(count: slots)
+        results.deallocate()
+    }
+
+    @inline(__always) private func slot(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h >> 40) & (slots - 1) }
+
+    /// The result stored for exactly these bytes, or nil.
+    @inline(__always) func lookup(_ v: UnsafeRawBufferPointer, hasher: SubjectKeyHasher) -> Value? {
+        guard v.count <= maxLength else { return nil }
+        let h = hasher.absorb(0x5EED, v)
+        let s = slot(h)
+        guard hashes[s] == h, Int(lengths[s]) == v.count,
+              v.count == 0 || memcmp(texts + s * maxLength, v.baseAddress!, v.count) == 0 else { return nil }
+        return results[s]
+    }
+
+    /// Stores the result for `v` (replacing what its slot held).
+    @inline(__always) func store(_ v: UnsafeRawBufferPointer, _ result: Value, hasher: SubjectKeyHasher) {
+        guard v.count <= maxLength else { return }
+        let h = hasher.absorb(0x5EED, v)
+        let s = slot(h)
+        hashes[s] = h
+        lengths[s] = Int32(v.count)
+        if v.count > 0 { (texts + s * maxLength).update(from: v.baseAddress!.assumingMemoryBound(to: UInt8.self), count: v.count) }
+        results[s] = result
+    }
+}
+
+extension GrowableStorage where Element == UInt8 {
+    /// The stored bytes.
+    @inline(__always) var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+}
+
+/// Appends `yyyymmdd` as ASCII digits.
+@inline(__always) func appendDate(_ d: (year: Int, month: Int, day: Int), to out: inout GrowableStorage<UInt8>) {
+    var y = d.year
+    out.reserve(out.count + 8)
+    let p = out.base + out.count
+    for i in stride(from: 3, through: 0, by: -1) { p[i] = UInt8(truncatingIfNeeded: 0x30 + y % 10); y /= 10 }
+    p[4] = UInt8(truncatingIfNeeded: 0x30 + d.month / 10); p[5] = UInt8(truncatingIfNeeded: 0x30 + d.month % 10)
+    p[6] = UInt8(truncatingIfNeeded: 0x30 + d.day / 10); p[7] = UInt8(truncatingIfNeeded: 0x30 + d.day % 10)
+    out.count += 8
+}
+
+/// The value without leading and trailing ASCII spaces, tabs, CR and LF.
+@inline(__always) func trimmed(_ v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    var s = 0, e = v.count
+    while s < e, v[s] == 0x20 || v[s] == 0x09 || v[s] == 0x0D || v[s] == 0x0A { s += 1 }
+    while e > s, v[e - 1] == 0x20 || v[e - 1] == 0x09 || v[e - 1] == 0x0D || v[e - 1] == 0x0A { e -= 1 }
+    return UnsafeRawBufferPointer(rebasing: v[s..<e])
+}
