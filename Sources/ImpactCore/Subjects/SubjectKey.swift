@@ -79,12 +79,20 @@ public struct SubjectKeyHasher: Sendable {
             h = SubjectKeyHasher.mix(h ^ w ^ 0xA076_1D64_78BD_642F, k1 ^ 0xE703_7ED1_A0B4_28DB)
             i += 8
         }
+        // The last n - i (< 8) bytes as a little-endian number: one overlapping load when the
+        // part has 8 bytes or more, else byte by byte.
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(bytes[i]) << shift
-            shift += 8
-            i += 1
+        let rest = n - i
+        if rest > 0 && n >= 8 {
+            let last = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+            tail = last >> UInt64(64 - 8 * rest)
+        } else {
+            var shift: UInt64 = 0
+            while i < n {
+                tail |= UInt64(bytes[i]) << shift
+                shift += 8
+                i += 1
+            }
         }
         h = SubjectKeyHasher.mix(h ^ tail ^ 0x8EBC_6AF0_9C88_C6E3, k1 ^ UInt64(truncatingIfNeeded: n) &* 0x5899_65CC_7537_4CC3)
         return h

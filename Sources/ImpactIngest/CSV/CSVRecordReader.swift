@@ -309,10 +309,15 @@ private struct ParseState: ~Copyable {
         fieldCount += fields
         guard !doomed else { return }
         var fieldStart = ends.count > 0 ? Int(ends.base[ends.count - 1]) : 0
-        for k in 0..<fields {
-            let end = Int(ends.base[ends.count + k])
-            if end - fieldStart > limits.maxFieldBytes { tooLarge = true }
-            fieldStart = end
+        if bytes.count + written > limits.maxFieldBytes {
+            // Only a record this large can hold a field over the limit.
+            for k in 0..<fields {
+                let end = Int(ends.base[ends.count + k])
+                if end - fieldStart > limits.maxFieldBytes { tooLarge = true }
+                fieldStart = end
+            }
+        } else if fields > 0 {
+            fieldStart = Int(ends.base[ends.count + fields - 1])
         }
         ends.count += fields
         bytes.count += written
