@@ -259,7 +259,16 @@ final class RecordBatch {
             return
         }
         var next = 0
+        let linker = sink.processor.linker
         for k in 0..<recordCount {
+            if k & 31 == 0 {
+                // Load the key slots of the next 32 records at once (see SubjectLinker.touch).
+                for j in k..<min(k + 32, recordCount) {
+                    let e = extracted[j]
+                    if e.nirKey != 0 { linker.touch(SubjectKey(rawValue: e.nirKey)) }
+                    if e.nameKey != 0 { linker.touch(SubjectKey(rawValue: e.nameKey)) }
+                }
+            }
             while next < events.count && events[next].before == k {
                 sink.apply(events[next].event)
                 next += 1

@@ -61,6 +61,13 @@ public final class SubjectLinker {
         recordKinds.append(kind.rawValue)
     }
 
+    /// Loads the table slots of keys about to be added (several records ahead), so that their
+    /// cache misses overlap instead of stalling one by one. Changes nothing.
+    @inline(__always) public func touch(_ key: SubjectKey) {
+        touched ^= nodeOfKey.touch(key.rawValue)
+    }
+    private var touched: UInt64 = 0
+
     /// Whether the current record has a key of `kind` already.
     public func hasKey(of kind: SubjectKeyKind) -> Bool {
         for i in 0..<recordKinds.count where recordKinds[i] == kind.rawValue { return true }

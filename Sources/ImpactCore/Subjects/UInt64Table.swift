@@ -55,6 +55,12 @@ struct UInt64Table: ~Copyable {
         slots.storeBytes(of: value, toByteOffset: i &* Self.stride &+ 8, as: UInt32.self)
     }
 
+    /// Reads the first slot `key` probes and returns its key word: loading it early (for keys
+    /// that will be probed soon) lets the memory accesses of many keys overlap.
+    @inline(__always) func touch(_ key: UInt64) -> UInt64 {
+        self.key(at: slot(key))
+    }
+
     /// The value for `key`, or nil.
     func get(_ key: UInt64) -> UInt32? {
         var i = slot(key)
