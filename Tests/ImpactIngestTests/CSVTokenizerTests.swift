@@ -153,6 +153,17 @@ let tokenizerCases: [TokenizerCase] = [
     .init(name: "long runs skipped by words", input: "abcdefghijklmnopqrstuvwxyz0123456789,\"ABCDEFGHIJKLMNOPQRSTUVWXYZ,;|\t\"\n",
           records: [.init(1, ["abcdefghijklmnopqrstuvwxyz0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ,;|\t"])], lineTerminators: 1),
     .init(name: "non-ASCII bytes are ordinary", input: "ÀÉÎÕÜàéîõü€,ŒœŸ 😀\n", records: [.init(1, ["ÀÉÎÕÜàéîõü€", "ŒœŸ 😀"])], lineTerminators: 1),
+    // The unquoted-field loop of nextRecord, around its 16-byte moves and its hand-overs to the
+    // general machine (quote at a field start, NUL, CR, blank lines).
+    .init(name: "fields of 15, 16 and 17 bytes", input: "aaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbb,ccccccccccccccccc\nd\n",
+          records: [.init(1, ["aaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb", "ccccccccccccccccc"]), .init(2, ["d"])], lineTerminators: 2),
+    .init(name: "quoted field after long unquoted ones", input: "0123456789abcdefghij,x,\"q,\"\"r\",tail-of-the-record-here\r\nz\r\n",
+          records: [.init(1, ["0123456789abcdefghij", "x", "q,\"r", "tail-of-the-record-here"]), .init(2, ["z"])], lineTerminators: 2),
+    .init(name: "NUL after a long run", input: "abcdefghijklmnopqrst\u{0}uvw,y\rnext,record,with,several,fields\n",
+          records: [.init(1, ["abcdefghijklmnopqrstuvw", "y"]), .init(2, ["next", "record", "with", "several", "fields"])],
+          nulBytes: 1, lineTerminators: 2),
+    .init(name: "blank lines between long records", input: "abcdefghijklmnopqrstuvwxyz,1\n\n\r\nabcdefghijklmnopqrstuvwxyz,2",
+          records: [.init(1, ["abcdefghijklmnopqrstuvwxyz", "1"]), .init(4, ["abcdefghijklmnopqrstuvwxyz", "2"])], lineTerminators: 3),
     .init(name: "empty input", input: "", records: [], lineTerminators: 0),
     .init(name: "only blank lines", input: "\r\n\n\r", records: [], lineTerminators: 3),
 ]

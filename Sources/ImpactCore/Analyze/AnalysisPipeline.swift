@@ -23,13 +23,9 @@ import ImpactIngest
 /// single-threaded run (tested on the samples). The reader's result (its
 /// ``InputDescription`` or its error) comes last, after every batch read before it.
 ///
-/// Memory: ``batches`` batches of about ``batchBytes`` each (a record larger than that makes
-/// its batch larger until the batch is reset), fixed.
+/// Memory: ``batches`` batches of about ``PipelineTuning/batchBytes`` each (256 KiB; a record
+/// larger than that makes its batch larger until the batch is reset), fixed.
 enum AnalysisPipeline {
-    /// A batch is handed over once it holds this many bytes of values...
-    static let batchBytes = 256 << 10
-    /// ...or this many records.
-    static let batchRecords = 4096
     /// Batches in circulation: one being filled, the others queued or being analysed.
     static let batches = 4
 
@@ -52,27 +48,25 @@ enum AnalysisPipeline {
     /// replays what it reads into `sink` on the calling thread. Returns the reader's
     /// description or rethrows its error once every record before it has been analysed.
     /// When no thread can be started, `read` runs on the calling thread into `sink`.
-    static func run(_ read: @escaping (RecordSink) throws -> InputDescription, into sink: AnalysisSink) throws -> InputDescription {
+    static func run(_ read: @escaping (RecordSink) throws -> InputDescription, into sink: AnalysisSink,
+                    tuning: PipelineTuning = PipelineTuning()) throws -> InputDescription {
         let full = BoundedQueue<Message>(capacity: batches + 1)
         let free = BoundedQueue<RecordBatch>(capacity: batches)
         for _ in 0..<batches { free.push(RecordBatch()) }
         let board = PlanBoard()
         let job = Job(read, extractor: RecordExtractor(lexicon: sink.processor.extractor.lexicon, hasher: sink.processor.hasher))
         let started = startThread {
-            let batching = BatchingSink(full: full, free: free, board: board, extractor: job.extractor)
+            let batching = BatchingSink(full: full, free: free, board: board, extractor: job.extractor, tuning: tuning)
             let result = Result { try job.read(batching) }
             batching.flush()
             full.push(.done(result))
         }
         guard started else { return try read(sink) }
-        var dbgRaw = 0, dbgExt = 0
-        defer { if getenv("IMPACT_DEBUG") != nil { print("batches raw \(dbgRaw) extracted \(dbgExt)") } }
         sink.board = board
         defer { sink.board = nil }
         while let message = full.pop() {
             switch message {
             case .batch(let batch):
-                if batch.planVersion != 0 { dbgExt += 1 } else { dbgRaw += 1 }
                 batch.deliver(to: sink)
                 batch.reset()
                 free.push(batch)
@@ -90,15 +84,18 @@ enum AnalysisPipeline {
         let free: BoundedQueue<RecordBatch>
         let board: PlanBoard
         let extractor: RecordExtractor
+        let tuning: PipelineTuning
         var batch: RecordBatch
         /// Fields declared so far.
         var declarations = 0
 
-        init(full: BoundedQueue<Message>, free: BoundedQueue<RecordBatch>, board: PlanBoard, extractor: RecordExtractor) {
+        init(full: BoundedQueue<Message>, free: BoundedQueue<RecordBatch>, board: PlanBoard, extractor: RecordExtractor,
+             tuning: PipelineTuning) {
             self.full = full
             self.free = free
             self.board = board
             self.extractor = extractor
+            self.tuning = tuning
             batch = free.pop()!
         }
 
@@ -121,7 +118,7 @@ enum AnalysisPipeline {
         }
 
         @inline(__always) private func handOverWhenFull() {
-            if batch.byteCount >= AnalysisPipeline.batchBytes || batch.recordCount >= AnalysisPipeline.batchRecords {
+            if batch.byteCount >= tuning.batchBytes || batch.recordCount >= tuning.batchRecords {
                 handOver()
                 batch = free.pop()!
             }
@@ -135,11 +132,38 @@ enum AnalysisPipeline {
         /// Extracts the batch when the analysing thread has work waiting and the published
         /// plans cover every field declared so far, then queues it.
         private func handOver() {
-            if batch.declarations == 0, full.waiting > 0, let plans = board.current, plans.declarations == declarations {
+            let behind: Bool
+            switch tuning.readerExtracts {
+            case .never: behind = false
+            case .whenBehind: behind = full.waiting > 0
+            case .always: behind = true
+            }
+            if behind, batch.declarations == 0, let plans = board.current, plans.declarations == declarations {
                 batch.extract(with: plans, using: extractor)
             }
             full.push(.batch(batch))
         }
+    }
+}
+
+/// How an ``AnalysisPipeline`` batches records and shares the extraction. The defaults suit
+/// large inputs; tests use tiny batches and force either side to extract, since the report
+/// must not depend on any of it.
+struct PipelineTuning: Sendable {
+    /// A batch is handed over once it holds this many bytes of values...
+    var batchBytes = 256 << 10
+    /// ...or this many records.
+    var batchRecords = 4096
+    /// When the reading thread extracts a batch itself.
+    var readerExtracts = ReaderExtraction.whenBehind
+
+    enum ReaderExtraction: Sendable {
+        /// Never: the analysing thread does all the extraction.
+        case never
+        /// When batches are waiting for the analysing thread (the default).
+        case whenBehind
+        /// Whenever the published plans allow it.
+        case always
     }
 }
 

@@ -2,11 +2,7 @@
 import ImpactIngest
 import ImpactJSON
 import ImpactDetect
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// The input formats `impact` reads.
 public enum InputFormatChoice: String, Sendable, CaseIterable {
@@ -36,6 +32,8 @@ public struct AnalysisOptions: Sendable {
     /// ``AnalysisPipeline``); 0 (default) chooses 2 when the machine has two cores or more.
     /// The report is the same whatever the choice.
     public var threads = 0
+    /// How the pipeline batches and shares work (tests vary it; the report never depends on it).
+    var pipeline = PipelineTuning()
 
     public init() {}
 }
@@ -151,7 +149,7 @@ public final class LeakAnalyzer {
     /// The number of threads used per input (``AnalysisOptions/threads``, 0 resolved).
     public var threadsPerInput: Int {
         if options.threads > 0 { return options.threads }
-        return sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 ? 2 : 1
+        return ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1
     }
 
     /// Opens one input, detects its format and streams it into `sink` (through an
@@ -188,7 +186,7 @@ public final class LeakAnalyzer {
                 return desc
             }
         }
-        return threaded ? try AnalysisPipeline.run(run, into: sink) : try run(sink)
+        return threaded ? try AnalysisPipeline.run(run, into: sink, tuning: options.pipeline) : try run(sink)
     }
 
     private func mergedCSVOptions() -> CSVOptions {
