@@ -83,7 +83,8 @@ final class RecordExtractor {
     private var tokens = GrowableStorage<TokenSpan>(capacity: 64)
     /// Lexicon hits of short values; keys of RPPS/ADELI values (0: neither validates).
     private var lexiconMemo = ByteMemo<LexiconHits>(slots: 4096, maxLength: 64, empty: LexiconHits())
-    private var professionalMemo = ByteMemo<UInt64>(slots: 4096, maxLength: 24, empty: 0)
+    /// (Tens of thousands of prescribers in a large leak: 32 Ki slots, 1.4 MiB.)
+    private var professionalMemo = ByteMemo<UInt64>(slots: 1 << 15, maxLength: 24, empty: 0)
 
     init(lexicon: TermLexicon, hasher: SubjectKeyHasher) {
         self.lexicon = lexicon

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An open-addressing hash table from non-zero `UInt64` keys to `UInt32` values
 /// (linear probing, power-of-two capacity, load factor ≤ 3/4). Used for subject-key → node,
 /// (node, controller) → categories and the controller and prescriber look-ups.
@@ -27,11 +33,12 @@ struct UInt64Table: ~Copyable {
         limit = c * 3 / 4
     }
 
-    deinit { slots.deallocate() }
+    deinit { free(slots) }
 
+    /// Zeroed memory from `calloc`: a large block comes straight from the system as zero pages,
+    /// so they are not written twice (and untouched pages cost nothing).
     private static func allocate(_ c: Int) -> UnsafeMutableRawPointer {
-        let p = UnsafeMutableRawPointer.allocate(byteCount: c * stride, alignment: 16)
-        p.initializeMemory(as: UInt8.self, repeating: 0, count: c * stride)
+        guard let p = calloc(c, stride) else { fatalError("UInt64Table: out of memory (\(c * stride) bytes)") }
         return p
     }
 
@@ -123,7 +130,7 @@ struct UInt64Table: ~Copyable {
             while key(at: i) != 0 { i = (i &+ 1) & mask }
             store(k, old.loadUnaligned(fromByteOffset: j * Self.stride + 8, as: UInt32.self), at: i)
         }
-        old.deallocate()
+        free(old)
     }
 
     /// Calls `body` for every entry, in slot order.
