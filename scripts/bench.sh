@@ -49,11 +49,12 @@ if [[ "${SKIP_PEERS:-0}" != "1" ]]; then
     fi
     py="$work/venv/bin/python"
 fi
-cat > "$work/duck.py" <<PY
+# (Not named duckdb.py / polars.py: a script beside the module would shadow it.)
+cat > "$work/bench_duckdb.py" <<PY
 import duckdb, sys
 print(duckdb.sql("SELECT laboratoire, count(DISTINCT nir) FROM read_csv('$csv', delim=';', header=true, all_varchar=true) GROUP BY 1").fetchall()[:1])
 PY
-cat > "$work/polars.py" <<PY
+cat > "$work/bench_polars.py" <<PY
 import polars as pl
 df = pl.read_csv('$csv', separator=';', infer_schema=False)
 print(df.group_by('laboratoire').agg(pl.col('nir').n_unique()).head(1))
@@ -74,8 +75,8 @@ measure() { # name command...
 for ((i = 0; i < runs; i++)); do
     measure impact-csv "$IMPACT" "$csv" --format json
     measure impact-csv-1-thread "$IMPACT" "$csv" --format json --threads 1
-    [[ "${SKIP_PEERS:-0}" == "1" ]] || measure duckdb "$py" "$work/duck.py"
-    [[ "${SKIP_PEERS:-0}" == "1" ]] || measure polars "$py" "$work/polars.py"
+    [[ "${SKIP_PEERS:-0}" == "1" ]] || measure duckdb "$py" "$work/bench_duckdb.py"
+    [[ "${SKIP_PEERS:-0}" == "1" ]] || measure polars "$py" "$work/bench_polars.py"
     measure impact-gzip "$IMPACT" "$gz" --format json
     measure gzip-dc gzip -dc "$gz"
     measure impact-jsonl "$IMPACT" "$jsonl" --format json
