@@ -9,7 +9,8 @@
 //   the end of input given with the last chunk or as a separate empty call, and with member
 //   names kept in the input (`keysStayInInput`, the record reader's fast path) or copied;
 // - nesting never exceeds maxDepth and no string or number exceeds maxValueBytes;
-// - the record reader, in JSON Lines, document and detected mode, gives the sink the same calls
+// - the record reader, in JSON Lines, document and detected mode, with and without a reopen
+//   (the two-pass search of a top-level object's largest array), gives the sink the same calls
 //   (or fails with the same error) whatever the chunking of its source; records read =
 //   consumed + rejected; fields are declared before use; kept records respect the limits.
 
@@ -85,9 +86,10 @@ struct JSONReadOutcome: Equatable {
     var error: IngestError?
 }
 
-func readJSON(_ data: [UInt8], mode: JSONMode?, limits: IngestLimits, chunks: [Int]) -> JSONReadOutcome {
+func readJSON(_ data: [UInt8], mode: JSONMode?, limits: IngestLimits, chunks: [Int], reopen: Bool) -> JSONReadOutcome {
     let reader = JSONRecordReader(source: FuzzMemorySource(data, chunkSizes: chunks), path: "fuzz.json",
-                                  mode: mode, limits: limits)
+                                  mode: mode, limits: limits,
+                                  reopen: reopen ? { FuzzMemorySource(data, chunkSizes: chunks.reversed()) } : nil)
     let sink = FuzzRecordingSink()
     var description: InputDescription?
     var failure: IngestError?
@@ -136,10 +138,14 @@ public func fuzzJSONTokenizer(_ pointer: UnsafePointer<UInt8>?, _ size: Int) -> 
         limits.maxFields = random.int(1...12)
     }
     for mode in [nil, JSONMode.lines, JSONMode.document] {
-        let whole = readJSON(data, mode: mode, limits: limits, chunks: [])
-        let chunks = fuzzChunkings(count: size, random: &random, maxChunk: 32, byteLimit: 0).first ?? []
-        let cut = readJSON(data, mode: mode, limits: limits, chunks: chunks)
-        fuzzCheck(cut == whole, "the record reader (mode \(mode?.rawValue ?? "detected")) differs under \(chunks.count) source chunks")
+        // With a reopen (a file: a top-level object's largest array of records is found first)
+        // and without (standard input: the first array).
+        for reopen in mode == .lines ? [false] : [false, true] {
+            let whole = readJSON(data, mode: mode, limits: limits, chunks: [], reopen: reopen)
+            let chunks = fuzzChunkings(count: size, random: &random, maxChunk: 32, byteLimit: 0).first ?? []
+            let cut = readJSON(data, mode: mode, limits: limits, chunks: chunks, reopen: reopen)
+            fuzzCheck(cut == whole, "the record reader (mode \(mode?.rawValue ?? "detected"), reopen \(reopen)) differs under \(chunks.count) source chunks")
+        }
     }
     return 0
 }

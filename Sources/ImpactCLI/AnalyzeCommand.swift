@@ -65,7 +65,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Progress and timings on standard error (bytes, records, MB/s per input; never a value).")
     var verbose = false
 
-    // Resource limits (IngestLimits): advanced, shown by --help-hidden.
+    // Resource limits (IngestLimits): advanced, shown by `impact analyze --help-hidden`.
     @Option(help: ArgumentHelp("Largest value kept, in bytes (default 16 MiB); a record with a larger one is rejected.", visibility: .hidden))
     var maxFieldBytes: Int?
 

@@ -82,7 +82,7 @@ public struct InputWarning: Sendable, Equatable, Codable {
 
 /// Resource limits of the readers: the one place they are defined (`impact` sets them with the
 /// hidden options `--max-field-bytes`, `--max-record-bytes`, `--max-nesting-depth` and
-/// `--max-fields`, listed by `impact --help-hidden`).
+/// `--max-fields`, listed by `impact analyze --help-hidden`).
 ///
 /// Behaviour when a limit is passed — the record is rejected where the reader can find the next
 /// record, the input stops where it cannot; memory stays bounded by the limits plus one read
