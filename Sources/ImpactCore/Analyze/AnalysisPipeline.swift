@@ -38,9 +38,12 @@ enum AnalysisPipeline {
     private final class Job: @unchecked Sendable {
         let read: (RecordSink) throws -> InputDescription
         let extractor: RecordExtractor
-        init(_ read: @escaping (RecordSink) throws -> InputDescription, extractor: RecordExtractor) {
+        let bytesRead: () -> Int
+        init(_ read: @escaping (RecordSink) throws -> InputDescription, extractor: RecordExtractor,
+             bytesRead: @escaping () -> Int) {
             self.read = read
             self.extractor = extractor
+            self.bytesRead = bytesRead
         }
     }
 
@@ -48,25 +51,35 @@ enum AnalysisPipeline {
     /// replays what it reads into `sink` on the calling thread. Returns the reader's
     /// description or rethrows its error once every record before it has been analysed.
     /// When no thread can be started, `read` runs on the calling thread into `sink`.
+    /// `bytesRead` (the input's stored bytes read so far) is called on the reading thread, as
+    /// each batch is handed over; the sink sees the value of the batch it analyses.
     static func run(_ read: @escaping (RecordSink) throws -> InputDescription, into sink: AnalysisSink,
-                    tuning: PipelineTuning = PipelineTuning()) throws -> InputDescription {
+                    tuning: PipelineTuning = PipelineTuning(),
+                    bytesRead: @escaping () -> Int = { 0 }) throws -> InputDescription {
         let full = BoundedQueue<Message>(capacity: batches + 1)
         let free = BoundedQueue<RecordBatch>(capacity: batches)
         for _ in 0..<batches { free.push(RecordBatch()) }
         let board = PlanBoard()
-        let job = Job(read, extractor: RecordExtractor(lexicon: sink.processor.extractor.lexicon, hasher: sink.processor.hasher))
+        let job = Job(read, extractor: RecordExtractor(lexicon: sink.processor.extractor.lexicon, hasher: sink.processor.hasher),
+                      bytesRead: bytesRead)
         let started = startThread {
-            let batching = BatchingSink(full: full, free: free, board: board, extractor: job.extractor, tuning: tuning)
+            let batching = BatchingSink(full: full, free: free, board: board, extractor: job.extractor, tuning: tuning,
+                                        bytesRead: job.bytesRead)
             let result = Result { try job.read(batching) }
             batching.flush()
             full.push(.done(result))
         }
         guard started else { return try read(sink) }
         sink.board = board
-        defer { sink.board = nil }
+        sink.bytesReadByPipeline = 0
+        defer {
+            sink.board = nil
+            sink.bytesReadByPipeline = nil
+        }
         while let message = full.pop() {
             switch message {
             case .batch(let batch):
+                sink.bytesReadByPipeline = batch.storedBytesRead
                 batch.deliver(to: sink)
                 batch.reset()
                 free.push(batch)
@@ -85,12 +98,14 @@ enum AnalysisPipeline {
         let board: PlanBoard
         let extractor: RecordExtractor
         let tuning: PipelineTuning
+        let bytesRead: () -> Int
         var batch: RecordBatch
         /// Fields declared so far.
         var declarations = 0
 
         init(full: BoundedQueue<Message>, free: BoundedQueue<RecordBatch>, board: PlanBoard, extractor: RecordExtractor,
-             tuning: PipelineTuning) {
+             tuning: PipelineTuning, bytesRead: @escaping () -> Int) {
+            self.bytesRead = bytesRead
             self.full = full
             self.free = free
             self.board = board
@@ -141,6 +156,7 @@ enum AnalysisPipeline {
             if behind, batch.declarations == 0, let plans = board.current, plans.declarations == declarations {
                 batch.extract(with: plans, using: extractor)
             }
+            batch.storedBytesRead = bytesRead()
             full.push(.batch(batch))
         }
     }

@@ -24,6 +24,9 @@ final class AnalysisSink: RecordViewSink {
     var consumedCount = 0
     /// Bytes read from storage so far (set once the input is open).
     var bytesRead: () -> Int = { 0 }
+    /// While an ``AnalysisPipeline`` reads the input on another thread: the bytes read from
+    /// storage as of the last batch delivered (the source itself belongs to the reading thread).
+    var bytesReadByPipeline: Int?
     /// Called every ``InputProgress/interval`` records (`--verbose`).
     var onProgress: (() -> Void)?
     /// Bumped at every field declaration and plan decision.

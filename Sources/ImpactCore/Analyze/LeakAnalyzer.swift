@@ -157,7 +157,7 @@ public final class LeakAnalyzer {
     private func read(path: String, into sink: AnalysisSink) throws -> InputDescription {
         let threaded = threadsPerInput >= 2
         let opened = try InputOpener.open(path: path, inflateAhead: threaded)
-        sink.bytesRead = { [source = opened.source] in source.storedBytesRead }
+        sink.bytesRead = { [unowned sink, source = opened.source] in sink.bytesReadByPipeline ?? source.storedBytesRead }
         let format = try options.inputFormat ?? detectFormat(opened)
         let run: (RecordSink) throws -> InputDescription
         switch format {
@@ -186,7 +186,9 @@ public final class LeakAnalyzer {
                 return desc
             }
         }
-        return threaded ? try AnalysisPipeline.run(run, into: sink, tuning: options.pipeline) : try run(sink)
+        guard threaded else { return try run(sink) }
+        return try AnalysisPipeline.run(run, into: sink, tuning: options.pipeline,
+                                        bytesRead: { [source = opened.source] in source.storedBytesRead })
     }
 
     private func mergedCSVOptions() -> CSVOptions {

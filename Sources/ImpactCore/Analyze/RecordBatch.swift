@@ -149,6 +149,8 @@ final class RecordBatch {
     private(set) var events: [(before: Int, event: BatchEvent)] = []
     /// Field declarations among the events.
     private(set) var declarations = 0
+    /// The input's stored bytes read when the batch was handed over (progress reports).
+    var storedBytesRead = 0
 
     /// The extraction of the records, when one was made (``extract(with:using:)``): the plan
     /// version it used (0: none), one ``ExtractedRecord`` per record, the per-field counts and
