@@ -58,7 +58,10 @@ enum AnalysisPipeline {
                     bytesRead: @escaping () -> Int = { 0 }) throws -> InputDescription {
         let full = BoundedQueue<Message>(capacity: batches + 1)
         let free = BoundedQueue<RecordBatch>(capacity: batches)
-        for _ in 0..<batches { free.push(RecordBatch()) }
+        let all = (0..<batches).map { _ in RecordBatch() }
+        for b in all { free.push(b) }
+        // Every batch stays alive until the reading thread has ended (see BatchingSink.batch).
+        defer { withExtendedLifetime(all) {} }
         let board = PlanBoard()
         let job = Job(read, extractor: RecordExtractor(lexicon: sink.processor.extractor.lexicon, hasher: sink.processor.hasher),
                       bytesRead: bytesRead)
@@ -99,7 +102,9 @@ enum AnalysisPipeline {
         let extractor: RecordExtractor
         let tuning: PipelineTuning
         let bytesRead: () -> Int
-        var batch: RecordBatch
+        /// The batch being filled. Not retained at each record: the pipeline's `all` keeps every
+        /// batch alive while the reading thread runs.
+        unowned(unsafe) var batch: RecordBatch
         /// Fields declared so far.
         var declarations = 0
 

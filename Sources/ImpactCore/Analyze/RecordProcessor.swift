@@ -72,6 +72,8 @@ final class RecordProcessor {
     private var linkBuffer = GrowableStorage<UInt8>(capacity: 4096)
     /// Bumped whenever a plan changes: extractions made under another version are redone.
     private(set) var planVersion = 0
+    /// Lexicon hits of the analysed records, per field (added to the file evidence on demand).
+    private var termTally: TermTally
 
     init(lexicon: TermLexicon, headers: HeaderLexicon, hasher: SubjectKeyHasher, controllerColumn: String?) {
         self.inspector = CellInspector(lexicon: lexicon)
@@ -79,10 +81,12 @@ final class RecordProcessor {
         self.hasher = hasher
         self.controllerColumn = controllerColumn
         extractor = RecordExtractor(lexicon: lexicon, hasher: hasher)
+        termTally = TermTally(terms: lexicon.termCount)
     }
 
     deinit {
         codes.free(); counters.free(); linkBuffer.free()
+        termTally.free()
     }
 
     /// The global id of the field named `name` (a new field gets its header match and an
@@ -105,6 +109,7 @@ final class RecordProcessor {
         e.nirKeyAbsent += c.nirKeyAbsent; e.nirInvalidKey += c.nirInvalidKey
         e.date += c.date
         e.rppsInvalidKey += c.rppsInvalidKey
+        termTally.add(field: g, to: &e)
         return e
     }
 
@@ -188,7 +193,7 @@ final class RecordProcessor {
 
     /// Notes lexicon hits in the fields' evidence, in order.
     func noteTerms(_ hits: [TermHit]) {
-        for h in hits { fields.fileEvidence[Int(h.field)].noteTerms(h.hits) }
+        for h in hits { termTally.note(h.hits, field: Int(h.field)) }
     }
 
     /// The shared-state step of a record: its controller, its health professional, its subject.
@@ -227,5 +232,70 @@ final class RecordProcessor {
         }
         if e.fallbackKey != 0 { linker.addKey(SubjectKey(rawValue: e.fallbackKey), kind: SubjectKeyKind(rawValue: e.fallbackKind)!) }
         linker.commitRecord(controller: ctrl, categories: CategorySet(rawValue: e.mask).closed.rawValue)
+    }
+}
+
+/// The lexicon hits of the analysed records per field, counted densely by term id: what
+/// ``FieldEvidence/noteTerms(_:)`` would gather, without a dictionary update per cell.
+///
+/// ``add(field:to:)`` gives the evidence exactly what the same cells noted one by one would:
+/// the cells with a hit (in all and per category) and, for the first 64 distinct terms met (in
+/// the order they were first met), the cells holding each.
+struct TermTally {
+    let terms: Int
+    /// Per field: where its term counts start in `counts` (-1: no hit yet).
+    private var base = GrowableStorage<Int>(capacity: 64)
+    private var counts = GrowableStorage<Int32>(capacity: 1024)
+    /// Per field: cells with a hit, and per category (`DataCategoryCount` entries).
+    private var any = GrowableStorage<Int>(capacity: 64)
+    private var cells = GrowableStorage<Int>(capacity: 64 * 32)
+    /// Per field: terms in the order they were first met.
+    private var firstMet: [[Int32]] = []
+
+    init(terms: Int) { self.terms = terms }
+
+    func free() { base.free(); counts.free(); any.free(); cells.free() }
+
+    private mutating func ensure(field g: Int) {
+        while base.count <= g {
+            base.append(-1)
+            any.append(0)
+            for _ in 0..<DataCategoryCount { cells.append(0) }
+            firstMet.append([])
+        }
+    }
+
+    mutating func note(_ hits: LexiconHits, field g: Int) {
+        if hits.categories.rawValue == 0 { return }
+        ensure(field: g)
+        any.base[g] += 1
+        var m = hits.categories.rawValue
+        while m != 0 {
+            cells.base[g * DataCategoryCount + m.trailingZeroBitCount] += 1
+            m &= m - 1
+        }
+        if base.base[g] < 0 {
+            base.base[g] = counts.count
+            counts.reserve(counts.count + terms)
+            counts.base.advanced(by: counts.count).initialize(repeating: 0, count: terms)
+            counts.count += terms
+        }
+        let c = counts.base + base.base[g]
+        for t in hits.termIDs {
+            if c[Int(t)] == 0 { firstMet[g].append(t) }
+            c[Int(t)] += 1
+        }
+    }
+
+    /// Adds field `g`'s hits to `e`.
+    func add(field g: Int, to e: inout FieldEvidence) {
+        guard g < base.count else { return }
+        e.lexiconAny += any[g]
+        for k in 0..<DataCategoryCount { e.lexiconCells[k] += cells[g * DataCategoryCount + k] }
+        guard base[g] >= 0 else { return }
+        for t in firstMet[g] {
+            let n = Int(counts[base[g] + Int(t)])
+            if let i = e.termCells.index(forKey: t) { e.termCells.values[i] += n } else if e.termCells.count < 64 { e.termCells[t] = n }
+        }
     }
 }

@@ -15,7 +15,8 @@ import ImpactDetect
 /// ``tally(controllers:)`` needs 16 bytes per observation more while it runs.
 public final class SubjectLinker {
     private var nodeOfKey = UInt64Table(capacity: 1 << 14)
-    private var parent: [Int32] = []
+    /// Union–find parent of each node (raw storage: no bounds or uniqueness check per access).
+    private var parent = GrowableStorage<Int32>(capacity: 1 << 14)
     private var observations = UInt64Table(capacity: 1 << 14)
     private var prescriberPerController = UInt64Table(capacity: 1 << 10)
     private var prescriberKeys = UInt64Table(capacity: 1 << 10)
@@ -41,10 +42,10 @@ public final class SubjectLinker {
     private var storedProfessionalsTotal = 0
 
     public init() {
-        parent.reserveCapacity(1 << 14)
     }
 
     deinit {
+        parent.free()
         recordKeys.free()
         recordKinds.free()
     }
@@ -85,6 +86,7 @@ public final class SubjectLinker {
 
     @inline(__always) private func find(_ x: Int32) -> Int32 {
         var x = x
+        let parent = self.parent.base
         while parent[Int(x)] != x {
             let p = parent[Int(x)]
             parent[Int(x)] = parent[Int(p)]
@@ -97,8 +99,8 @@ public final class SubjectLinker {
         let ra = find(a), rb = find(b)
         if ra == rb { return ra }
         // The older node stays the root: stable, and keeps paths short in practice.
-        if ra < rb { parent[Int(rb)] = ra; return ra }
-        parent[Int(ra)] = rb
+        if ra < rb { parent.base[Int(rb)] = ra; return ra }
+        parent.base[Int(ra)] = rb
         return rb
     }
 
