@@ -12,12 +12,17 @@
 # (/usr/bin/time -v) and the ratios impact/DuckDB and impact-gzip/gzip -dc, and checks
 # impact's per-controller counts on all three twins against the generator's ground truth
 # (`impact eval --max-relative-error 0`). The load average before and after is recorded: on a
-# shared machine other work inflates every wall time (the alternation spreads it evenly).
+# shared machine other work inflates every wall time (the alternation spreads it evenly). With
+# Linux autogroups, other sessions' work gets an equal share of the cores whatever the number of
+# threads a program runs; to measure on a busy machine, run the script in its own session with
+# a higher group weight (root): setsid bash -c 'echo -19 > /proc/self/autogroup; scripts/bench.sh'
+# (the group is recorded in the results).
 # Results go to scripts/bench-results/DATE-HOST.md (machine, command, versions).
 #
 # Usage: scripts/bench.sh [RECORDS] [RUNS]
 # Environment: WORK (default /tmp/impact-bench) keeps the generated files between runs;
-#              IMPACT (default: release build of this checkout); SKIP_PEERS=1 skips DuckDB/polars.
+#              IMPACT (default: release build of this checkout); SKIP_PEERS=1 skips DuckDB/polars;
+#              BASELINE=path/to/an/older/impact adds its CSV run (impact-csv-baseline) for comparison.
 set -euo pipefail
 records="${1:-2000000}"
 runs="${2:-3}"
@@ -75,6 +80,7 @@ measure() { # name command...
 for ((i = 0; i < runs; i++)); do
     measure impact-csv "$IMPACT" "$csv" --format json
     measure impact-csv-1-thread "$IMPACT" "$csv" --format json --threads 1
+    [[ -z "${BASELINE:-}" ]] || measure impact-csv-baseline "$BASELINE" "$csv" --format json
     [[ "${SKIP_PEERS:-0}" == "1" ]] || measure duckdb "$py" "$work/bench_duckdb.py"
     [[ "${SKIP_PEERS:-0}" == "1" ]] || measure polars "$py" "$work/bench_polars.py"
     measure impact-gzip "$IMPACT" "$gz" --format json
@@ -105,16 +111,17 @@ out="$root/scripts/bench-results/$(date -u +%Y-%m-%d)-$(hostname -s).md"
     echo "# impact benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
     echo
     echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-    echo "- command: scripts/bench.sh $records $runs (median of $runs alternating runs)"
+    echo "- command: scripts/bench.sh $records $runs (median of $runs alternating runs)$([[ -z "${BASELINE:-}" ]] || echo "; baseline: $("$BASELINE" --version 2>/dev/null || echo impact) at $BASELINE")"
     echo "- versions: $("$IMPACT" --version 2>/dev/null || echo impact), $(swift --version 2>/dev/null | head -1)$( [[ "${SKIP_PEERS:-0}" == "1" ]] || echo ", duckdb $("$py" -c 'import duckdb; print(duckdb.__version__)'), polars $("$py" -c 'import polars; print(polars.__version__)')")"
     echo "- data: $records records, $subjects distinct subjects (truth), CSV $(mb "$(size "$csv")") MB, gzip $(mb "$(size "$gz")") MB, JSON Lines $(mb "$(size "$jsonl")") MB"
     echo "- counts against the truth: CSV: $check_csv; gzip: $check_gz; JSON Lines: $check_jsonl"
     echo "- report with --threads 1 vs default: $same_threads"
     echo "- load average (1, 5, 15 min) before: $load_before; after: $load_after ($(nproc) cores)"
+    [[ -r /proc/self/autogroup ]] && echo "- scheduling group of the runs (Linux autogroup; all programs timed alike): $(cat /proc/self/autogroup)"
     echo
     echo "| what | median wall (s) | throughput (MB/s) | peak RSS (MB) |"
     echo "| --- | --- | --- | --- |"
-    for name in cat impact-csv impact-csv-1-thread duckdb polars gzip-dc impact-gzip impact-jsonl; do
+    for name in cat impact-csv impact-csv-1-thread impact-csv-baseline duckdb polars gzip-dc impact-gzip impact-jsonl; do
         [[ -n "${times[$name]:-}" ]] || continue
         m=$(echo "${times[$name]}" | median)
         case $name in impact-jsonl) bytes=$(size "$jsonl");; gzip-dc|impact-gzip) bytes=$(size "$csv");; *) bytes=$(size "$csv");; esac
