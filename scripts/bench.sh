@@ -17,7 +17,7 @@
 # threads a program runs; to measure on a busy machine, run the script in its own session with
 # a higher group weight (root): setsid bash -c 'echo -19 > /proc/self/autogroup; scripts/bench.sh'
 # (the group is recorded in the results).
-# Results go to scripts/bench-results/DATE-HOST.md (machine, command, versions).
+# Results go to scripts/bench-results/DATE-TIME-HOST.md (machine, command, versions).
 #
 # Usage: scripts/bench.sh [RECORDS] [RUNS]
 # Environment: WORK (default /tmp/impact-bench) keeps the generated files between runs;
@@ -106,7 +106,7 @@ subjects=$(python3 -c "import json; print(json.load(open('$work/csv/truth.json')
 size() { stat -c %s "$1"; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1e6 }'; }
 mkdir -p "$root/scripts/bench-results"
-out="$root/scripts/bench-results/$(date -u +%Y-%m-%d)-$(hostname -s).md"
+out="$root/scripts/bench-results/$(date -u +%Y-%m-%dT%H%M)-$(hostname -s).md"
 {
     echo "# impact benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
     echo
