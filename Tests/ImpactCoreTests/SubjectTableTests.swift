@@ -59,6 +59,19 @@ import Testing
         #expect(table.get(UInt64(5) &* 0x9E37_79B9_7F4A_7C15 | 1) == 0x105)
     }
 
+    @Test func radixSortOrdersObservationsByKey() {
+        var rng = SystemRandomNumberGenerator()
+        for (count, bits) in [(0, 8), (1, 8), (1_000, 12), (50_000, 52), (3_000, 64)] {
+            var items = (0..<count).map { i in
+                RootedObservation(key: bits == 64 ? rng.next() : rng.next() >> UInt64(64 - bits), mask: UInt32(i))
+            }
+            let expected = items.map(\.key).sorted()
+            items.withUnsafeMutableBufferPointer { RootedObservation.radixSort($0) }
+            #expect(items.map(\.key) == expected, "\(count) keys of \(bits) bits")
+            #expect(Set(items.map(\.mask)) == Set((0..<count).map { UInt32($0) }), "every observation kept")
+        }
+    }
+
     /// Subjects at several controllers, per-controller and total categories from the sorted tally.
     @Test func tallyCountsSubjectsPerControllerAndInTotal() {
         let linker = SubjectLinker()

@@ -225,8 +225,8 @@ public final class SubjectLinker {
             pairs[filled] = RootedObservation(key: root << 20 | (p & 0xFFFFF), mask: mask)
             filled += 1
         }
-        var sorted = UnsafeMutableBufferPointer(rebasing: pairs[0..<filled])
-        sorted.sort { $0.key < $1.key }
+        let sorted = UnsafeMutableBufferPointer(rebasing: pairs[0..<filled])
+        RootedObservation.radixSort(sorted)
         var tally = SubjectTally(controllers: controllers)
         var i = 0
         while i < filled {
@@ -270,6 +270,41 @@ public final class SubjectLinker {
 struct RootedObservation {
     var key: UInt64
     var mask: UInt32
+
+    /// Sorts by `key` (least significant 16 bits first, one counting pass per 16 bits the keys
+    /// use): linear time, and a second buffer of the same size while it runs.
+    static func radixSort(_ a: UnsafeMutableBufferPointer<RootedObservation>) {
+        let n = a.count
+        guard n > 1 else { return }
+        var maxKey: UInt64 = 0
+        for e in a { maxKey |= e.key }
+        let temp = UnsafeMutableBufferPointer<RootedObservation>.allocate(capacity: n)
+        defer { temp.deallocate() }
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 1 << 16)
+        defer { counts.deallocate() }
+        var source = a, target = temp
+        var shift: UInt64 = 0
+        while shift < 64 && maxKey >> shift != 0 {
+            counts.initialize(repeating: 0)
+            for e in source { counts[Int(truncatingIfNeeded: (e.key >> shift) & 0xFFFF)] += 1 }
+            var total = 0
+            for d in 0..<(1 << 16) {
+                let c = counts[d]
+                counts[d] = total
+                total += c
+            }
+            for e in source {
+                let d = Int(truncatingIfNeeded: (e.key >> shift) & 0xFFFF)
+                target[counts[d]] = e
+                counts[d] += 1
+            }
+            swap(&source, &target)
+            shift += 16
+        }
+        if source.baseAddress != a.baseAddress {
+            _ = a.update(fromContentsOf: source)
+        }
+    }
 }
 
 /// Distinct subjects per controller and per category: the numbers of the report.
