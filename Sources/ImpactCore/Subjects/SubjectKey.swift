@@ -17,7 +17,9 @@ public enum SubjectKeyKind: UInt8, CaseIterable, Sendable {
     /// A NIR (or NIA) with a valid key, together with the birth date when present
     /// (a child's record can carry the insured parent's NIR: regulatory.md §6.1).
     case nationalID = 1
-    /// Normalised last name + first name (order-free) + birth date.
+    /// Normalised family name, then given names (each part order-free, the parts in order) +
+    /// birth date; a single full-name field counts its capitalised tokens as the family name,
+    /// else is order-free.
     case nameAndBirthDate = 2
     /// A patient id (IPP), meaningful only within its controller.
     case patientID = 3
