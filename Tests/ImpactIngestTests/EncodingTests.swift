@@ -142,6 +142,32 @@ func utf16WithAndWithoutBOM(_ littleEndian: Bool) throws {
     #expect(decoded.utf8.suffix(4) == [0xEF, 0xBF, 0xBD, 0x0A])
 }
 
+/// A UTF-8 export with one stray Windows-1252 byte (a hand-edited cell) was read entirely as
+/// Windows-1252: every accented letter became mojibake ("Ã©"), breaking lexicon matches and
+/// name keys. It stays UTF-8 now, and the stray byte is one reported U+FFFD.
+@Test func aStrayInvalidByteInAccentedUTF8TextKeepsUTF8() throws {
+    var data = bytes("nom;prenom;commentaire\n")
+    for _ in 0..<20 { data += bytes("Lévêque;Théo;résultat contrôlé\n") }
+    data += [0x4C, 0xE9, 0x6F, 0x0A]   // "Léo" in Windows-1252
+    #expect(EncodingDetection.detect(data, isComplete: true).encoding == .utf8)
+    let decoded = try decode(data)
+    #expect(decoded.source.invalidSequences == 1)
+    #expect(decoded.text.hasSuffix("L\u{FFFD}o\n"))
+    #expect(decoded.text.contains("Lévêque;Théo;résultat contrôlé"))
+}
+
+@Test(arguments: [
+    // (sample, expected): the ratio rule of EncodingDetection (16 UTF-8 characters per invalid).
+    (Array("é".utf8) + [0xE9], TextEncoding.windows1252),                        // 1 vs 1
+    (Array(String(repeating: "é", count: 16).utf8) + [0xE9], .utf8),             // 16 vs 1
+    (Array(String(repeating: "é", count: 15).utf8) + [0xE9], .windows1252),      // 15 vs 1
+    (Array(String(repeating: "€", count: 32).utf8) + [0xE9, 0x41, 0xE8], .utf8), // 3-byte chars, 32 vs 2
+    ([0x43, 0x6F, 0x6D, 0x6D, 0x65, 0x6E, 0x74, 0xE9, 0x20, 0xE0, 0x20, 0x6C, 0x61, 0x20], .windows1252),
+] as [([UInt8], TextEncoding)])
+func mostlyUTF8SamplesAreUTF8(_ sample: [UInt8], _ encoding: TextEncoding) {
+    #expect(EncodingDetection.detect(sample, isComplete: true).encoding == encoding)
+}
+
 @Test func aCharacterCutByTheEndOfTheSniffSampleStillCountsAsUTF8() {
     let sample = [UInt8](repeating: UInt8(ascii: "a"), count: 99) + [0xC3]   // first byte of "é"
     #expect(EncodingDetection.detect(sample, isComplete: false).encoding == .utf8)

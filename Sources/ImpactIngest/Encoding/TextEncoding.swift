@@ -18,9 +18,14 @@ public enum TextEncoding: String, Sendable, CaseIterable {
 ///    has NULs on both sides and is not taken for UTF-16;
 /// 3. UTF-8 if the whole sample is valid UTF-8 (an incomplete sequence cut by the end of an
 ///    incomplete sample is allowed);
-/// 4. otherwise Windows-1252 (every byte decodes; the usual French Excel/ERP export).
-/// Limits: UTF-16 text in a non-Latin script (few 00 bytes) is not recognised without a BOM;
-/// a UTF-8 file whose first MiB holds a single invalid byte is read as Windows-1252.
+/// 4. UTF-8 too when the sample holds valid multi-byte UTF-8 characters and at least
+///    ``utf8CharactersPerInvalidSequence`` of them per invalid sequence: a UTF-8 export with a
+///    stray Windows-1252 byte (a hand-edited cell) stays UTF-8, its few invalid sequences become
+///    U+FFFD and are reported, instead of every accented letter of the file turning into
+///    mojibake (`Ã©`) that no lexicon or name key would match. Windows-1252 French text almost
+///    never forms valid multi-byte UTF-8 (`é` is E9, a three-byte lead, followed by ASCII);
+/// 5. otherwise Windows-1252 (every byte decodes; the usual French Excel/ERP export).
+/// Limits: UTF-16 text in a non-Latin script (few 00 bytes) is not recognised without a BOM.
 public struct EncodingDetection: Sendable, Equatable {
     public var encoding: TextEncoding
     /// Length of the byte-order mark at the start of the sample (0, 2 or 3).
@@ -37,7 +42,45 @@ public struct EncodingDetection: Sendable, Equatable {
         if let bom = byteOrderMark(sample) { return bom }
         if let utf16 = utf16WithoutBOM(sample) { return EncodingDetection(encoding: utf16, bomLength: 0) }
         let valid = sample.withUnsafeBytes { UTF8Validation.isValid($0, allowIncompleteTail: !isComplete) }
-        return EncodingDetection(encoding: valid ? .utf8 : .windows1252, bomLength: 0)
+        if valid { return EncodingDetection(encoding: .utf8, bomLength: 0) }
+        let (characters, invalid) = multiByteCharactersAndInvalidSequences(sample, isComplete: isComplete)
+        let mostlyUTF8 = characters >= utf8CharactersPerInvalidSequence * invalid
+        return EncodingDetection(encoding: mostlyUTF8 ? .utf8 : .windows1252, bomLength: 0)
+    }
+
+    /// Valid multi-byte UTF-8 characters a sample must hold per invalid sequence to be read as
+    /// UTF-8 although it is not entirely valid (rule 4 of the type's doc).
+    public static let utf8CharactersPerInvalidSequence = 16
+
+    /// Counts the valid multi-byte UTF-8 characters and the invalid sequences (maximal invalid
+    /// subparts, Unicode §3.9) of `sample`; a sequence cut by the end of the sample is invalid
+    /// when the sample is the whole input (`isComplete`), else counts as neither.
+    static func multiByteCharactersAndInvalidSequences(_ sample: [UInt8], isComplete: Bool) -> (characters: Int, invalid: Int) {
+        sample.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return (0, 0) }
+            var characters = 0, invalid = 0
+            var i = 0
+            while i < b.count {
+                let lead = base[i]
+                if lead < 0x80 { i += 1; continue }
+                let length = lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : 2)
+                let (valid, stop) = UTF8Validation.scan(base + i, count: b.count - i, limit: length)
+                if valid > 0 {
+                    characters += 1
+                    i += valid
+                    continue
+                }
+                switch stop {
+                case .invalid(let length):
+                    invalid += 1
+                    i += max(length, 1)
+                default:
+                    if isComplete { invalid += 1 }
+                    i = b.count
+                }
+            }
+            return (characters, invalid)
+        }
     }
 
     /// The BOM at the start of `sample`, if any.
