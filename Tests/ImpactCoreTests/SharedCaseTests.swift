@@ -308,4 +308,24 @@ import Testing
         #expect(r.subjectsByCategory["religious_belief"] == 1)
         #expect(SharedCaseTests.categories(r, "medication") == ["health", "drug_treatment"])
     }
+
+    /// ICD-10 codes in a diagnosis column say which Art. 9 sub-kind: chapter XV (O) and Z33–Z37
+    /// pregnancy, Q90–Q99 / E84 / Z14–Z15 genetic, Z79 long-term drug therapy (regulatory.md
+    /// §6.11); other codes stay plain health.
+    @Test func icd10CodesInADiagnosisColumnGiveTheirSubKind() throws {
+        let r = try LinkingRegressionTests.analyse("""
+            last_name,first_name,dob,diagnosis
+            Moreau,Anne,1990-03-02,O24.4
+            Petit,Lou,1981-11-30,Q90.9
+            Roy,Eva,1950-01-05,Z79.4
+            Blanc,Luc,1970-06-07,E11.9
+            Noir,Ana,1988-08-09,O244
+            Gris,Paul,2001-02-03,E841
+            """)
+        #expect(r.subjects == 6)
+        #expect(r.subjectsByCategory["health"] == 6)
+        #expect(r.subjectsByCategory["pregnancy"] == 2)
+        #expect(r.subjectsByCategory["genetic"] == 2)
+        #expect(r.subjectsByCategory["drug_treatment"] == 1)
+    }
 }
