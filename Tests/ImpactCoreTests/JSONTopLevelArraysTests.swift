@@ -1,4 +1,4 @@
-import CZlib
+import ImpactTestSupport
 import Foundation
 import Testing
 @testable import ImpactCore
@@ -28,7 +28,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent(gzipped ? "leak.json.gz" : "leak.json")
         let bytes = Array(Self.leak.utf8)
-        try Data(gzipped ? Self.gzip(bytes) : bytes).write(to: file)
+        try Data(gzipped ? gzip(bytes) : bytes).write(to: file)
 
         let report = LeakAnalyzer().analyze(paths: [file.path]).report
         let input = try #require(report.inputs.first)
@@ -43,28 +43,5 @@ import Testing
         var expected = Self.expectedWarning
         expected.firstLines = ["\(file.path):3"]
         #expect(report.warnings == [expected])
-    }
-
-    /// Compresses `data` as one gzip member (zlib, windowBits 31).
-    static func gzip(_ data: [UInt8]) -> [UInt8] {
-        var stream = z_stream()
-        var status = deflateInit2_(&stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY,
-                                   zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        precondition(status == Z_OK)
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(data.count))) + 64)
-        var input = data
-        let produced = input.withUnsafeMutableBufferPointer { inp in
-            out.withUnsafeMutableBufferPointer { outp in
-                stream.next_in = inp.baseAddress
-                stream.avail_in = UInt32(inp.count)
-                stream.next_out = outp.baseAddress
-                stream.avail_out = UInt32(outp.count)
-                status = deflate(&stream, Z_FINISH)
-                return outp.count - Int(stream.avail_out)
-            }
-        }
-        precondition(status == Z_STREAM_END)
-        deflateEnd(&stream)
-        return Array(out[0..<produced])
     }
 }

@@ -1,7 +1,8 @@
 import CZlib
 
-/// Compresses `data` as one gzip member (zlib, windowBits 31), to write `.json.gz` test inputs.
-func gzip(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
+/// Compresses `data` as one gzip member (zlib, windowBits 31, RFC 1952), to write `.gz` test
+/// inputs; shared by the test targets (the fuzz harness keeps its own, built without SwiftPM).
+public func gzip(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
     var stream = z_stream()
     var status = deflateInit2_(&stream, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY,
                                zlibVersion(), Int32(MemoryLayout<z_stream>.size))
