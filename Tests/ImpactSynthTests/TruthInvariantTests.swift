@@ -139,6 +139,17 @@ import Testing
         }
         #expect(births.values.contains { $0.count >= 2 })
         #expect((truth.seeded?["homonym_groups"] ?? 0) > 0)
+        // Swapped-name twins: "Michel BERNARD" and "Bernard MICHEL" born the same day, two people
+        // (the bug this guards against merged them: an order-free name key).
+        var spellings = Set<String>()
+        for r in rows { spellings.insert(ASCIIFold.nameKey(r.family) + "|" + ASCIIFold.nameKey(r.first) + "|" + r.birth) }
+        var twins = 0
+        for key in spellings {
+            let p = key.split(separator: "|", omittingEmptySubsequences: false)
+            if p[0] < p[1] && spellings.contains("\(p[1])|\(p[0])|\(p[2])") { twins += 1 }
+        }
+        #expect(twins > 0)
+        #expect(twins == truth.seeded?["swapped_name_twin_pairs"])
         #expect(ippsAtLab.values.allSatisfy { $0.count == 1 })
         var labs: [String: Set<String>] = [:]
         for r in rows { labs[identity(r.family, r.first, r.birth), default: []].insert(r.finess) }

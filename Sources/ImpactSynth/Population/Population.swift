@@ -7,6 +7,8 @@
 /// - two different patients never share (folded family name, first name, birth date):
 ///   homonyms (same first and family name) exist but are born on different days, so name and
 ///   birth date always tell people apart (the semantics of ../shared/samples/*.truth.json);
+///   swapped-name twins exist too ("Michel BERNARD" and "Bernard MICHEL" born the same day:
+///   two people, see ``swappedTwinPerMille``);
 /// - two different patients never share a NIR body, nor an e-mail address (a mailbox is one
 ///   person's: e-mail is a legitimate linking key);
 /// - a patient's IPP is local to a laboratory: the same patient has a different IPP at each;
@@ -221,17 +223,39 @@ struct Population {
         var visitID: Int32 = 0
         var examSplit: [Int] = []
 
+        // Family names that are also given names (Bernard, Michel, Laurent…): index in the family
+        // list → index in the female / male list, for swapped-name twins.
+        let familyAsFemale = Population.crossIndex(PersonNames.family, PersonNames.female)
+        let familyAsMale = Population.crossIndex(PersonNames.family, PersonNames.male)
+        let femaleAsFamily = Population.crossIndex(PersonNames.female, PersonNames.family)
+        let maleAsFamily = Population.crossIndex(PersonNames.male, PersonNames.family)
+        var swappedTwin: (family: Int, first: Int, female: Bool, birthDays: Int)?
+
         while units < target {
             let index = persons.count
-            let female = random.chance(perMille: 520)
-            let first = female ? femaleTable.draw(&random) : maleTable.draw(&random)
-            let family = familyTable.draw(&random)
+            var female = random.chance(perMille: 520)
+            var first = female ? femaleTable.draw(&random) : maleTable.draw(&random)
+            var family = familyTable.draw(&random)
             // Birth date, unique with the name (homonyms are born on different days).
-            var birthDays: Int
-            repeat {
-                birthDays = Population.birthDay(random: &random)
-            } while !identityKeys.insert(UInt64(family) << 40 | UInt64(first) << 24
-                                         | (female ? 1 << 23 : 0) | UInt64(birthDays + 40_000)).inserted
+            var birthDays = 0
+            if let twin = swappedTwin, identityKeys.insert(UInt64(twin.family) << 40 | UInt64(twin.first) << 24
+                                                        | (twin.female ? 1 << 23 : 0) | UInt64(twin.birthDays + 40_000)).inserted {
+                // Another person, born the same day, whose family and given names are the
+                // previous one's swapped ("Michel BERNARD" / "Bernard MICHEL"): name + birth date
+                // must keep the two apart, so the name key may not ignore which part is which.
+                (family, first, female, birthDays) = twin
+            } else {
+                repeat {
+                    birthDays = Population.birthDay(random: &random)
+                } while !identityKeys.insert(UInt64(family) << 40 | UInt64(first) << 24
+                                             | (female ? 1 << 23 : 0) | UInt64(birthDays + 40_000)).inserted
+            }
+            swappedTwin = nil
+            if let asFirst = (female ? familyAsFemale : familyAsMale)[family],
+               let asFamily = (female ? femaleAsFamily : maleAsFamily)[first],
+               random.chance(perMille: Population.swappedTwinPerMille) {
+                swappedTwin = (asFamily, asFirst, female, birthDays)
+            }
 
             var exams = Population.examsPerPatient.draw(&random) + 1
             var visitCount = min(exams, Population.visitsPerPatient.draw(&random) + 1)
@@ -349,6 +373,19 @@ struct Population {
             }
             examCount += exams
         }
+    }
+
+    /// Chance (per mille) that a person whose family name is also a given name, and given name
+    /// also a family name, gets a swapped-name twin born the same day.
+    static let swappedTwinPerMille = 150
+
+    /// For each name of `from`, its index in `to` (same spelling), if any.
+    static func crossIndex(_ from: [String], _ to: [String]) -> [Int: Int] {
+        var position: [String: Int] = [:]
+        for (i, name) in to.enumerated() where position[name] == nil { position[name] = i }
+        var map: [Int: Int] = [:]
+        for (i, name) in from.enumerated() { if let j = position[name] { map[i] = j } }
+        return map
     }
 
     /// Birth dates: 8 % minors, 60 % aged 18–64, 32 % 65–95 (in 2019), none after 2018.

@@ -165,9 +165,18 @@ extension LabExportWriter {
     private func seeded() -> [String: Int] {
         var homonyms: [Int: Int] = [:]
         var places = [0, 0, 0, 0]
+        // Persons present, by (family name, given name, sex, birth day) spelled out, to find
+        // swapped-name twins ("Michel BERNARD" / "Bernard MICHEL" born the same day).
+        var present = Set<String>()
+        func spelled(_ family: String, _ first: String, _ female: Bool, _ day: Int) -> String {
+            "\(family)|\(first)|\(female)|\(day)"
+        }
         for (p, person) in population.persons.enumerated()
         where (slotFlags[p * 2] | slotFlags[p * 2 + 1]) & 1 != 0 {
             homonyms[person.family << 9 | person.first << 1 | (person.female ? 1 : 0), default: 0] += 1
+            present.insert(spelled(PersonNames.family[person.family],
+                                   (person.female ? PersonNames.female : PersonNames.male)[person.first],
+                                   person.female, person.birthDays))
             switch person.birthPlace {
             case .temporary: places[0] += 1
             case .corsica:
@@ -179,8 +188,15 @@ extension LabExportWriter {
             case .metropolitan: break
             }
         }
+        var swappedTwins = 0
+        for key in present {
+            let parts = key.split(separator: "|", omittingEmptySubsequences: false)
+            let swapped = "\(parts[1])|\(parts[0])|\(parts[2])|\(parts[3])"
+            if parts[0] < parts[1] && present.contains(swapped) { swappedTwins += 1 }
+        }
         return [
             "homonym_groups": homonyms.values.reduce(0) { $0 + ($1 >= 2 ? 1 : 0) },
+            "swapped_name_twin_pairs": swappedTwins,
             "subjects_with_temporary_nir": places[0],
             "subjects_with_corsican_2a_2b_nir": places[1],
             "subjects_with_overseas_nir": places[2],
