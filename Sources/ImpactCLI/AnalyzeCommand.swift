@@ -65,6 +65,13 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Progress and timings on standard error (bytes, records, MB/s per input; never a value).")
     var verbose = false
 
+    @Option(help: ArgumentHelp("""
+        Memory for the distinct-subject tables: beyond it they spill to a temporary database \
+        (owner-only, deleted when the run ends; counts stay exact). Bytes, or with a suffix: \
+        512M, 2G. (default: half of the memory, at least 1G)
+        """, valueName: "SIZE"))
+    var memoryLimit: String?
+
     // Resource limits (IngestLimits): advanced, shown by `impact analyze --help-hidden`.
     @Option(help: ArgumentHelp("Largest value kept, in bytes (default 16 MiB); a record with a larger one is rejected.", visibility: .hidden))
     var maxFieldBytes: Int?
@@ -98,6 +105,28 @@ struct AnalyzeCommand: ParsableCommand {
         if let t = threads, t < 1 {
             throw ValidationError("--threads must be 1 or more")
         }
+        if let m = memoryLimit {
+            guard let bytes = MemoryLimit.parse(m) else {
+                throw ValidationError("--memory-limit must be a size in bytes, or with a suffix K, M, G or T (e.g. 512M, 2G)")
+            }
+            if bytes < MemoryLimit.minimum { throw ValidationError("--memory-limit must be at least 4K") }
+        }
+    }
+
+    /// The subject tables' budget and spill (`--memory-limit`, else the default).
+    func subjectMemory() -> SubjectMemoryBudget {
+        let bytes = memoryLimit.flatMap(MemoryLimit.parse) ?? MemoryLimit.defaultBytes
+        let verbose = self.verbose
+        return .spillingToTemporaryDatabase(bytes: bytes, onSpill: { s in
+            guard verbose && s.spills == 1 else { return }
+            OutputWriter.note("subject tables reached the memory limit (\(MemoryLimit.describe(bytes))) after \(s.recordsAtFirstSpill) records: spilling to a temporary database")
+        })
+    }
+
+    /// `--verbose`: how much the subject tables spilled (counts and sizes only).
+    static func spillNote(_ s: SubjectSpillStatistics) -> String? {
+        guard s.spills > 0 else { return nil }
+        return "subject tables spilled \(s.spills) time\(s.spills == 1 ? "" : "s"): \(s.keysWritten) keys and \(s.observationsWritten) observations written, \(s.lookups) look-ups (\(s.lookupHits) found), \(MemoryLimit.describe(s.storedBytes)) on disk (deleted)"
     }
 
     func run() throws {
@@ -114,10 +143,16 @@ struct AnalyzeCommand: ParsableCommand {
         if let maxNestingDepth { options.limits.maxNestingDepth = maxNestingDepth }
         if let maxFields { options.limits.maxFields = maxFields }
         if verbose { options.progress = { OutputWriter.note(VerboseLog.line($0)) } }
+        options.subjectMemory = subjectMemory()
         if let caseDatabase {
             return try runCase(caseDatabase, options: options)
         }
         let outcome = LeakAnalyzer(options: options).analyze(paths: files)
+        if verbose, let note = Self.spillNote(outcome.spill) { OutputWriter.note(note) }
+        if let failure = outcome.spillFailure {
+            OutputWriter.note(failure + "; no report written (its counts would not be exact)")
+            throw ExitCode(ImpactExit.cannotWrite)
+        }
         for f in outcome.failures {
             OutputWriter.note(f.description)
         }
@@ -167,6 +202,7 @@ extension AnalyzeCommand {
             }
             outcome = try store.run(paths: self.files, options: options)
             try store.close()
+            if verbose, let note = Self.spillNote(outcome.spill) { OutputWriter.note(note) }
         } catch let e as CaseStoreError {
             OutputWriter.note(e.description)
             throw ExitCode(ImpactExit.code(for: e))

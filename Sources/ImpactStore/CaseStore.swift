@@ -204,11 +204,17 @@ public final class CaseStore {
             do { loaded = try Self.load(db, into: linker, registry: registry, directory: directory) } catch { loadError = error }
         }
         if let loadError { throw loadError }
+        if let failure = outcome.spillFailure {
+            throw CaseStoreError(.cannotWrite, path: files.database, message: failure)
+        }
 
         // 3. The case's report after this run.
         let finishedAt = now()
         let contribution = RunContribution(run: runID, report: outcome.report)
         let tally = outcome.linker.tally(controllers: outcome.controllers.count)
+        if let failure = outcome.spillFailure {
+            throw CaseStoreError(.cannotWrite, path: files.database, message: failure)
+        }
         let report = CaseReport.build(tool: outcome.report.tool, runs: prior + [contribution], tally: tally,
                                       controllers: outcome.controllers.entries)
         let json = try ReportJSON.encode(report)
@@ -230,7 +236,7 @@ public final class CaseStore {
                     try Self.jsonText(runReport.controllerFields), try Self.jsonText(runReport.warnings),
                     try Self.jsonText(runReport.rejections), report.subjects, String(decoding: json, as: UTF8.self)])
             try Self.writeControllers(db, outcome.controllers.entries, run: runID)
-            stats.merge(try Self.writeSubjects(db, outcome.linker.exportState(), run: runID, digester: digester,
+            stats.merge(try Self.writeSubjects(db, try outcome.linker.exportState(), run: runID, digester: digester,
                                                alreadyStored: directory.matchedKeys))
             stats.healthProfessionalsStored = try Self.writeHealthProfessionals(db, outcome.linker.healthProfessionalKeys ?? [], digester: digester)
             let analysedAt = Self.timestamp(finishedAt)
@@ -261,7 +267,7 @@ public final class CaseStore {
         stats.subjectsAfter = report.subjects
         return CaseRunOutcome(run: runID, status: status, report: report, reportJSON: json, runReport: outcome.report,
                               analysed: toAnalyse.map(\.path), skipped: skipped, unreadable: unreadable,
-                              failures: outcome.failures, statistics: stats)
+                              failures: outcome.failures, statistics: stats, spill: outcome.spill)
     }
 
     // MARK: loading
@@ -366,15 +372,16 @@ public final class CaseStore {
     /// stored subject; stored subjects that this run linked together merged into the oldest;
     /// the presences of every component this run touched; the digest of every key not
     /// already stored (`alreadyStored`: raw values the directory matched), inserted in digest
-    /// order so that the B-tree grows by appends and neighbouring pages.
+    /// order (per chunk of ``keyChunk`` keys: the keys are streamed, from memory and from the
+    /// subject spill) so that the B-tree grows by appends and neighbouring pages.
     static func writeSubjects(_ db: Database, _ state: SubjectState, run: Int, digester: SubjectDigester,
-                              alreadyStored: Set<UInt64>) throws -> RunStatistics {
+                              alreadyStored: Set<UInt64>, keyChunk: Int = 1 << 20) throws -> RunStatistics {
         var stats = RunStatistics()
         let n = state.components
         var storedOf = [[Int]](repeating: [], count: n)
         for (s, c) in state.storedSubjectComponent { storedOf[c].append(s) }
         var hasKeys = [Bool](repeating: false, count: n)
-        for (_, c) in state.keys { hasKeys[c] = true }
+        try state.forEachKey { _, c in hasKeys[c] = true }
         var subjectOf = [Int](repeating: -1, count: n)
         var touched = [Bool](repeating: true, count: n)
         var merged: [(other: Int, survivor: Int)] = []
@@ -411,29 +418,35 @@ public final class CaseStore {
         let clear = try BulkStatement(db, sql: "DELETE FROM presence WHERE subject = ?")
         let insertPresence = try BulkStatement(db, sql: "INSERT INTO presence(subject, controller, categories) VALUES (?, ?, ?)")
         var last = -1
-        for p in state.presences where touched[p.component] {
-            let subject = subjectOf[p.component]
-            if p.component != last {
-                last = p.component
-                if !storedOf[p.component].isEmpty { try clear.run { BulkStatement.bind($0, 1, subject) } }
+        try state.forEachPresence { component, controller, categories in
+            guard touched[component] else { return }
+            let subject = subjectOf[component]
+            if component != last {
+                last = component
+                if !storedOf[component].isEmpty { try clear.run { BulkStatement.bind($0, 1, subject) } }
             }
             try insertPresence.run {
                 BulkStatement.bind($0, 1, subject)
-                BulkStatement.bind($0, 2, p.controller)
-                BulkStatement.bind($0, 3, Int(p.categories))
+                BulkStatement.bind($0, 2, controller)
+                BulkStatement.bind($0, 3, Int(categories))
             }
         }
         var newKeys: [(prefix: StoredSubjectDirectory.Prefix, digest: Data, subject: Int)] = []
-        newKeys.reserveCapacity(state.keys.count - alreadyStored.count)
-        for (k, c) in state.keys where !alreadyStored.contains(k.rawValue) {
+        let insertKey = try BulkStatement(db, sql: "INSERT OR IGNORE INTO subject_key(digest, subject) VALUES (?, ?)")
+        func flush() throws {
+            newKeys.sort { ($0.prefix.high, $0.prefix.low) < ($1.prefix.high, $1.prefix.low) }
+            for k in newKeys {
+                stats.keysStored += try insertKey.run { BulkStatement.bind($0, 1, k.digest); BulkStatement.bind($0, 2, k.subject) }
+            }
+            newKeys.removeAll(keepingCapacity: true)
+        }
+        try state.forEachKey { k, c in
+            guard !alreadyStored.contains(k.rawValue) else { return }
             let d = digester.subject(k)
             newKeys.append((StoredSubjectDirectory.prefix(d), d, subjectOf[c]))
+            if newKeys.count >= keyChunk { try flush() }
         }
-        newKeys.sort { ($0.prefix.high, $0.prefix.low) < ($1.prefix.high, $1.prefix.low) }
-        let insertKey = try BulkStatement(db, sql: "INSERT OR IGNORE INTO subject_key(digest, subject) VALUES (?, ?)")
-        for k in newKeys {
-            stats.keysStored += try insertKey.run { BulkStatement.bind($0, 1, k.digest); BulkStatement.bind($0, 2, k.subject) }
-        }
+        try flush()
         return stats
     }
 
@@ -553,4 +566,6 @@ public struct CaseRunOutcome {
     /// Inputs that failed while being analysed (truncated gzip, broken JSON, I/O error).
     public var failures: [IngestError]
     public var statistics: RunStatistics
+    /// What the subject tables moved out of memory during the run (`--memory-limit`).
+    public var spill: SubjectSpillStatistics
 }

@@ -34,6 +34,9 @@ public struct AnalysisOptions: Sendable {
     public var threads = 0
     /// How the pipeline batches and shares work (tests vary it; the report never depends on it).
     var pipeline = PipelineTuning()
+    /// Memory budget of the distinct-subject tables and where they spill beyond it
+    /// (`impact --memory-limit`); nil: no budget, never spills. The report does not depend on it.
+    public var subjectMemory: SubjectMemoryBudget?
 
     public init() {}
 }
@@ -68,6 +71,11 @@ public struct AnalysisOutcome {
     /// The subject and controller state after the run (what a case store persists).
     public var linker: SubjectLinker
     public var controllers: ControllerRegistry
+    /// Why the spill of the subject tables failed, or nil: when set, the report's counts are
+    /// not reliable and must not be used.
+    public var spillFailure: String? { linker.spillFailure }
+    /// What the subject tables moved out of memory (all zero without a spill).
+    public var spill: SubjectSpillStatistics { linker.spillStatistics }
 }
 
 /// Streams every input through detection, classification and subject linking, and builds the
@@ -89,6 +97,7 @@ public final class LeakAnalyzer {
     public func analyze(paths: [String], prepare: ((SubjectLinker, ControllerRegistry) -> Void)? = nil) -> AnalysisOutcome {
         let processor = RecordProcessor(lexicon: TermLexicon.standard, headers: HeaderLexicon.standard,
                                         hasher: options.hasher, controllerColumn: options.controllerColumn)
+        processor.linker.setMemoryBudget(options.subjectMemory)
         prepare?(processor.linker, processor.controllers)
         var inputs: [ImpactReport.Input] = []
         var failures: [IngestError] = []

@@ -13,6 +13,17 @@ import ImpactDetect
 /// Memory: 12 bytes per key slot (at least 16, about 25 on average per key, see
 /// ``UInt64Table``) + 4 bytes per node + the same per (subject, controller) observation;
 /// ``tally(controllers:)`` needs 16 bytes per observation more while it runs.
+///
+/// Memory budget (``setMemoryBudget(_:)``, `impact --memory-limit`): when the next growth of the
+/// key or observation table would pass the budget, both tables are moved to a
+/// ``SubjectSpillStore`` (keys: key → node, stored once; observations: appended) and emptied.
+/// Node numbers never change (unions only touch `parent`), so a key absent from memory is
+/// looked up in the store (after a Bloom filter of the spilled keys) and gets its old node back:
+/// the components, and so the counts, are exactly those of an all-in-memory run. The tally then
+/// sorts the observations in the store (external sort) instead of in memory. What does not
+/// spill: `parent` (4 bytes per node: the one per-subject cost that stays in memory), the
+/// prescriber tables, and the stored subjects of a case (``importStoredSubject(id:presences:)``
+/// keeps their id → node in memory).
 public final class SubjectLinker {
     private var nodeOfKey = UInt64Table(capacity: 1 << 14)
     /// Union–find parent of each node (raw storage: no bounds or uniqueness check per access).
@@ -41,8 +52,52 @@ public final class SubjectLinker {
     private var storedProfessionals: [Int] = []
     private var storedProfessionalsTotal = 0
 
+    // Memory budget and spill (nil / empty until set and needed).
+    private var budget: SubjectMemoryBudget?
+    private var spillStore: (any SubjectSpillStore)?
+    private var spilledKeys: SpilledKeyFilter?
+    /// The tables may hold this many entries before the budget must be checked again
+    /// (`Int.max` without a budget: the check is one integer compare per record).
+    private var keyRoom = Int.max
+    private var observationRoom = Int.max
+    /// Table sizes the budget has allowed so far (growth approved ahead of the table's).
+    private var approvedKeyBytes = 0
+    private var approvedObservationBytes = 0
+    /// What was moved out of memory so far.
+    public private(set) var spillStatistics = SubjectSpillStatistics()
+    /// Why spilling failed (kind and SQLite's message, never a value), or nil. Once set, the
+    /// counts may be wrong: callers must not report them.
+    public private(set) var spillFailure: String?
+    /// Bumped by every change that can alter the tally (its cache is valid for one generation).
+    private var generation = 0
+    private var cachedTally: (generation: Int, controllers: Int, tally: SubjectTally)?
+
     public init() {
     }
+
+    /// Sets the memory budget of the distinct-subject tables (nil: none, never spills). Call
+    /// before the first record.
+    public func setMemoryBudget(_ budget: SubjectMemoryBudget?) {
+        self.budget = budget
+        // Empty tables start within the budget (smaller than the usual first size if need be).
+        if let budget, nodeOfKey.count == 0, observations.count == 0 {
+            let slots = Self.restartSlots(budget: budget.bytes)
+            if slots < nodeOfKey.capacity { nodeOfKey = UInt64Table(capacity: slots * 3 / 4) }
+            if slots < observations.capacity { observations = UInt64Table(capacity: slots * 3 / 4) }
+        }
+        approvedKeyBytes = nodeOfKey.memoryBytes
+        approvedObservationBytes = observations.memoryBytes
+        if budget == nil {
+            keyRoom = .max
+            observationRoom = .max
+        } else {
+            keyRoom = nodeOfKey.limit
+            observationRoom = observations.limit
+        }
+    }
+
+    /// Whether the tables have been moved to a spill store at least once.
+    public var hasSpilled: Bool { spillStore != nil }
 
     deinit {
         parent.free()
@@ -107,6 +162,10 @@ public final class SubjectLinker {
     /// Ends the current record: links its keys and records that its subject has data of
     /// `categories` at `controller` (an index from the ``ControllerRegistry``).
     public func commitRecord(controller: Int, categories: UInt32) {
+        if nodeOfKey.count &+ recordKeys.count > keyRoom || observations.count >= observationRoom {
+            makeRoom(keys: recordKeys.count, observations: 1)
+        }
+        generation &+= 1
         var anchor: Int32
         if recordKeys.count == 0 {
             anchor = newNode()
@@ -116,10 +175,18 @@ public final class SubjectLinker {
             anchor = -1
             for j in 0..<recordKeys.count {
                 let k = recordKeys[j]
-                let (v, inserted) = nodeOfKey.getOrInsert(k) { UInt32(bitPattern: newNode()) }
+                var spilled = false
+                let (v, inserted) = nodeOfKey.getOrInsert(k) {
+                    if spilledKeys != nil, let n = spilledNode(k) {
+                        spilled = true
+                        return n
+                    }
+                    return UInt32(bitPattern: newNode())
+                }
                 let node = Int32(bitPattern: v)
                 anchor = anchor < 0 ? node : union(anchor, node)
-                if inserted, let directory, let stored = directory.storedSubject(for: SubjectKey(rawValue: k)),
+                // A key read back from the spill was looked up in the directory when it was new.
+                if inserted && !spilled, let directory, let stored = directory.storedSubject(for: SubjectKey(rawValue: k)),
                    let storedNode = nodeOfStoredSubject[stored] {
                     anchor = union(anchor, storedNode)
                 }
@@ -131,6 +198,7 @@ public final class SubjectLinker {
     /// Records a health professional (prescriber) seen at `controller`. They are counted
     /// separately, never as data subjects.
     public func addHealthProfessional(_ key: SubjectKey, controller: Int) {
+        generation &+= 1
         let packed = (key.rawValue &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(controller) &* 0xC2B2_AE3D_27D4_EB4F
         // Value: controller index + 1, or 0 when an earlier run of the case counted it already.
         let (_, newPair) = prescriberPerController.getOrInsert(packed == 0 ? 1 : packed) {
@@ -154,6 +222,10 @@ public final class SubjectLinker {
     /// categories bits). Call before the first record; keys of later records that the
     /// ``directory`` resolves to `id` are linked to it.
     public func importStoredSubject(id: Int, presences: [(controller: Int, categories: UInt32)]) {
+        if observations.count &+ presences.count > observationRoom {
+            makeRoom(keys: 0, observations: presences.count)
+        }
+        generation &+= 1
         let node = newNode()
         nodeOfStoredSubject[id] = node
         for p in presences {
@@ -163,43 +235,101 @@ public final class SubjectLinker {
 
     /// Health professionals counted by earlier runs: per controller index, and distinct in total.
     public func importStoredHealthProfessionals(perController: [Int], total: Int) {
+        generation &+= 1
         storedProfessionals = perController
         storedProfessionalsTotal = total
     }
 
     /// The identity state after this run, for a case store: every key of this run with its
     /// component, every stored subject with its component, and each component's presence per
-    /// controller. Components are numbered 0..<n in a stable order (by root node).
-    public func exportState() -> SubjectState {
-        var componentOfRoot: [Int32: Int] = [:]
-        func component(_ node: Int32) -> Int {
-            let r = find(node)
-            if let c = componentOfRoot[r] { return c }
-            let c = componentOfRoot.count
-            componentOfRoot[r] = c
-            return c
+    /// controller, streamed (from memory and from the spill store). Components are numbered
+    /// 0..<n in the order of their root node. The state reads the linker: use it before any
+    /// further record. Memory: 4 bytes per node while the state lives.
+    /// - Throws: the spill store's errors.
+    public func exportState() throws -> SubjectState {
+        if let spillFailure { throw SubjectSpillFailure(message: spillFailure) }
+        return SubjectState(linker: self)
+    }
+
+    /// Numbers the components: `result[root]` is the component of each root node (in root
+    /// order), -1 for other nodes.
+    fileprivate func componentsByRoot() -> (UnsafeMutableBufferPointer<Int32>, Int) {
+        let n = parent.count
+        let comp = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(n, 1))
+        var c: Int32 = 0
+        for i in 0..<n {
+            if parent[i] == Int32(i) {
+                comp[i] = c
+                c += 1
+            } else {
+                comp[i] = -1
+            }
         }
-        var state = SubjectState()
-        for (stored, node) in nodeOfStoredSubject.sorted(by: { $0.value < $1.value }) {
-            state.storedSubjectComponent[stored] = component(node)
+        return (comp, Int(c))
+    }
+
+    fileprivate var storedSubjectNodes: [Int: Int32] { nodeOfStoredSubject }
+
+    fileprivate func root(_ node: Int32) -> Int32 { find(node) }
+
+    /// Calls `body` with every key in memory and in the spill store, with its node (a key read
+    /// back from the spill may come twice, with the same node).
+    fileprivate func forEachKeyNode(_ body: (UInt64, Int32) throws -> Void) throws {
+        try nodeOfKey.forEach { k, v in try body(k, Int32(bitPattern: v)) }
+        try spillStore?.forEachKey { k, v in try body(k, Int32(bitPattern: v)) }
+    }
+
+    /// Calls `body` with `(group(node) << 20 | controller, categories)` for every observation,
+    /// in ascending order, each key once (the masks of equal keys OR-ed). In memory: a radix
+    /// sort; with a spill store: its external sort.
+    fileprivate func forEachMerged(group: (Int32) -> UInt64, _ body: (UInt64, UInt32) throws -> Void) throws {
+        let n = observations.count
+        if let store = spillStore {
+            let entries = UnsafeMutableBufferPointer<SubjectSpillEntry>.allocate(capacity: max(n, 1))
+            defer { entries.deallocate() }
+            var filled = 0
+            observations.forEach { packed, mask in
+                let p = packed &- 1
+                entries[filled] = SubjectSpillEntry(key: group(Int32(bitPattern: UInt32(truncatingIfNeeded: p >> 20))) << 20 | (p & 0xFFFFF), value: mask)
+                filled += 1
+            }
+            var pendingKey: UInt64 = 0, pendingMask: UInt32 = 0, pending = false
+            try store.sortObservations(adding: UnsafeBufferPointer(rebasing: entries[0..<filled]), regroup: { p in
+                group(Int32(bitPattern: UInt32(truncatingIfNeeded: p >> 20))) << 20 | (p & 0xFFFFF)
+            }) { key, mask in
+                if pending && key == pendingKey {
+                    pendingMask |= mask
+                } else {
+                    if pending { try body(pendingKey, pendingMask) }
+                    pendingKey = key
+                    pendingMask = mask
+                    pending = true
+                }
+            }
+            if pending { try body(pendingKey, pendingMask) }
+            return
         }
-        var keys: [(SubjectKey, Int)] = []
-        nodeOfKey.forEach { k, v in keys.append((SubjectKey(rawValue: k), component(Int32(bitPattern: v)))) }
-        state.keys = keys
-        var presence: [(component: Int, controller: Int, categories: UInt32)] = []
-        var merged = UInt64Table(capacity: max(16, observations.count))
+        let pairs = UnsafeMutableBufferPointer<RootedObservation>.allocate(capacity: max(n, 1))
+        defer { pairs.deallocate() }
+        var filled = 0
         observations.forEach { packed, mask in
             let p = packed &- 1
             let node = Int32(bitPattern: UInt32(truncatingIfNeeded: p >> 20))
-            merged.formUnion(SubjectLinker.pack(node: Int32(component(node)), controller: Int(p & 0xFFFFF)), mask)
+            pairs[filled] = RootedObservation(key: group(node) << 20 | (p & 0xFFFFF), mask: mask)
+            filled += 1
         }
-        merged.forEach { packed, mask in
-            let p = packed &- 1
-            presence.append((Int(p >> 20), Int(p & 0xFFFFF), mask))
+        let sorted = UnsafeMutableBufferPointer(rebasing: pairs[0..<filled])
+        RootedObservation.radixSort(sorted)
+        var i = 0
+        while i < filled {
+            let key = sorted[i].key
+            var mask: UInt32 = 0
+            while i < filled && sorted[i].key == key {
+                mask |= sorted[i].mask
+                i += 1
+            }
+            try body(key, mask)
         }
-        state.presences = presence.sorted { ($0.component, $0.controller) < ($1.component, $1.controller) }
-        state.components = componentOfRoot.count
-        return state
     }
 
     @inline(__always) static func pack(node: Int32, controller: Int) -> UInt64 {
@@ -211,34 +341,31 @@ public final class SubjectLinker {
     /// The observations are rewritten as (root of their node, controller) and sorted, so that
     /// each subject's controllers are adjacent: one pass then counts subjects per controller,
     /// per category, in total and at several controllers, with 16 bytes per observation and no
-    /// hash table.
+    /// hash table. After a spill, the sort is the spill store's (external) and the result is
+    /// kept until the next change (a case run asks twice).
     /// - Parameter controllers: number of controllers (indices `0..<controllers`).
+    /// - Returns: the tally; if the spill store fails, ``spillFailure`` is set and the tally
+    ///   must not be reported.
     public func tally(controllers: Int) -> SubjectTally {
-        let n = observations.count
-        let pairs = UnsafeMutableBufferPointer<RootedObservation>.allocate(capacity: max(n, 1))
-        defer { pairs.deallocate() }
-        var filled = 0
-        observations.forEach { packed, mask in
-            let p = packed &- 1
-            let node = Int32(bitPattern: UInt32(truncatingIfNeeded: p >> 20))
-            let root = UInt64(UInt32(bitPattern: find(node)))
-            pairs[filled] = RootedObservation(key: root << 20 | (p & 0xFFFFF), mask: mask)
-            filled += 1
-        }
-        let sorted = UnsafeMutableBufferPointer(rebasing: pairs[0..<filled])
-        RootedObservation.radixSort(sorted)
+        if let c = cachedTally, c.generation == generation, c.controllers == controllers { return c.tally }
         var tally = SubjectTally(controllers: controllers)
-        var i = 0
-        while i < filled {
-            let root = sorted[i].key >> 20
-            var rootMask: UInt32 = 0
-            var controllersOfRoot = 0
-            while i < filled && sorted[i].key >> 20 == root {
-                let key = sorted[i].key
-                var mask: UInt32 = 0
-                while i < filled && sorted[i].key == key {
-                    mask |= sorted[i].mask
-                    i += 1
+        var currentRoot = UInt64.max
+        var rootMask: UInt32 = 0
+        var controllersOfRoot = 0
+        func closeRoot() {
+            guard currentRoot != .max else { return }
+            tally.totalSubjects += 1
+            tally.addTotal(mask: rootMask)
+            if controllersOfRoot >= 2 { tally.subjectsAtSeveralControllers += 1 }
+        }
+        do {
+            try forEachMerged(group: { UInt64(UInt32(bitPattern: find($0))) }) { key, mask in
+                let root = key >> 20
+                if root != currentRoot {
+                    closeRoot()
+                    currentRoot = root
+                    rootMask = 0
+                    controllersOfRoot = 0
                 }
                 let ctrl = Int(key & 0xFFFFF)
                 tally.subjects[ctrl] += 1
@@ -246,22 +373,132 @@ public final class SubjectLinker {
                 rootMask |= mask
                 controllersOfRoot += 1
             }
-            tally.totalSubjects += 1
-            tally.addTotal(mask: rootMask)
-            if controllersOfRoot >= 2 { tally.subjectsAtSeveralControllers += 1 }
+        } catch {
+            fail(error)
         }
+        closeRoot()
         prescriberPerController.forEach { _, ctrl in if ctrl > 0 { tally.healthProfessionals[Int(ctrl) - 1] += 1 } }
         for (i, n) in storedProfessionals.enumerated() where i < controllers { tally.healthProfessionals[i] += n }
         var newProfessionals = 0
         prescriberKeys.forEach { _, isNew in newProfessionals += Int(isNew) }
         tally.totalHealthProfessionals = storedProfessionalsTotal + newProfessionals
+        if spillStore != nil && spillFailure == nil { cachedTally = (generation, controllers, tally) }
         return tally
+    }
+
+    // MARK: memory budget
+
+    /// Records linked so far (with keys or without).
+    private var linkedRecords: Int { basisCountsByKind.reduce(0, +) + recordOnly }
+
+    /// Called when a table may grow (or a case import add observations) past what the budget
+    /// approved: approves the growth when it fits, else spills.
+    private func makeRoom(keys: Int, observations incoming: Int) {
+        guard let budget else {
+            keyRoom = .max
+            observationRoom = .max
+            return
+        }
+        let keyBytes = max(approvedKeyBytes, nodeOfKey.count &+ keys > nodeOfKey.limit ? 2 * nodeOfKey.memoryBytes : nodeOfKey.memoryBytes)
+        var obsBytes = observations.memoryBytes
+        while (obsBytes / UInt64Table.stride) * 3 / 4 < observations.count &+ incoming { obsBytes *= 2 }
+        obsBytes = max(approvedObservationBytes, obsBytes)
+        let filterBytes = spilledKeys?.bytes ?? 0
+        if keyBytes + obsBytes + filterBytes > budget.bytes && nodeOfKey.count + observations.count > 0 {
+            spill(budget)
+            approvedKeyBytes = nodeOfKey.memoryBytes
+            approvedObservationBytes = observations.memoryBytes
+        } else {
+            approvedKeyBytes = keyBytes
+            approvedObservationBytes = obsBytes
+        }
+        guard self.budget != nil else { return }  // the spill failed: no more budget checks
+        keyRoom = approvedKeyBytes / UInt64Table.stride * 3 / 4
+        observationRoom = approvedObservationBytes / UInt64Table.stride * 3 / 4
+    }
+
+    /// Moves both tables to the spill store (created at the first spill) and empties them.
+    private func spill(_ budget: SubjectMemoryBudget) {
+        do {
+            let store: any SubjectSpillStore
+            if let s = spillStore {
+                store = s
+            } else {
+                store = try budget.makeSpill()
+                spillStore = store
+                spillStatistics.recordsAtFirstSpill = linkedRecords
+            }
+            let filter = spilledKeys ?? SpilledKeyFilter(bytes: budget.bytes / 8)
+            spilledKeys = filter
+            let n = max(nodeOfKey.count, observations.count)
+            let entries = UnsafeMutableBufferPointer<SubjectSpillEntry>.allocate(capacity: max(n, 1))
+            defer { entries.deallocate() }
+            var filled = 0
+            nodeOfKey.forEach { k, v in
+                entries[filled] = SubjectSpillEntry(key: k, value: v)
+                filled += 1
+            }
+            var keys = UnsafeMutableBufferPointer(rebasing: entries[0..<filled])
+            keys.sort { Int64(bitPattern: $0.key) < Int64(bitPattern: $1.key) }
+            try store.storeKeys(UnsafeBufferPointer(keys))
+            for e in keys { filter.insert(e.key) }
+            spillStatistics.keysWritten += filled
+            filled = 0
+            observations.forEach { packed, mask in
+                entries[filled] = SubjectSpillEntry(key: packed &- 1, value: mask)
+                filled += 1
+            }
+            try store.storeObservations(UnsafeBufferPointer(rebasing: entries[0..<filled]))
+            spillStatistics.observationsWritten += filled
+            let slots = Self.restartSlots(budget: budget.bytes - filter.bytes)
+            nodeOfKey = UInt64Table(capacity: slots * 3 / 4)
+            observations = UInt64Table(capacity: slots * 3 / 4)
+            spillStatistics.spills += 1
+            spillStatistics.storedBytes = store.storedBytes
+            budget.onSpill?(spillStatistics)
+        } catch {
+            fail(error)
+        }
+    }
+
+    /// Slots of each table after a spill: both may then double once within `budget` bytes.
+    static func restartSlots(budget: Int) -> Int {
+        var slots = 16
+        while slots * 2 * UInt64Table.stride * 4 <= budget { slots *= 2 }
+        return slots
+    }
+
+    /// The node of a key moved to the spill store, or nil (the filter answers most new keys).
+    private func spilledNode(_ key: UInt64) -> UInt32? {
+        guard let filter = spilledKeys, filter.mayContain(key), let store = spillStore else { return nil }
+        spillStatistics.lookups += 1
+        do {
+            guard let n = try store.node(ofKey: key) else { return nil }
+            spillStatistics.lookupHits += 1
+            return n
+        } catch {
+            fail(error)
+            return nil
+        }
+    }
+
+    /// Records the first spill failure and stops spilling (the tables stay in memory).
+    private func fail(_ error: Error) {
+        if spillFailure == nil { spillFailure = "the temporary subject database failed: \(error)" }
+        budget = nil
+        keyRoom = .max
+        observationRoom = .max
+    }
+
+    /// Moves the tables to the spill store now (tests: a spill at a chosen record).
+    func spillNow() {
+        if let budget { spill(budget) }
     }
 
     /// Approximate bytes held by the distinct-subject structures.
     public var memoryBytes: Int {
         nodeOfKey.memoryBytes + observations.memoryBytes + parent.capacity * 4
-            + prescriberKeys.memoryBytes + prescriberPerController.memoryBytes
+            + prescriberKeys.memoryBytes + prescriberPerController.memoryBytes + (spilledKeys?.bytes ?? 0)
     }
 }
 
@@ -354,13 +591,48 @@ public protocol SubjectDirectory: AnyObject {
     func isStoredHealthProfessional(_ key: SubjectKey, controller: Int?) -> Bool
 }
 
-/// The identity state a case store persists after a run (see ``SubjectLinker/exportState()``).
-public struct SubjectState: Sendable {
-    /// Every key seen in this run → component.
-    public var keys: [(SubjectKey, Int)] = []
+/// The identity state a case store persists after a run (see ``SubjectLinker/exportState()``),
+/// read from the linker (memory and spill store) as it is streamed.
+public final class SubjectState {
+    private let linker: SubjectLinker
+    private let componentOfRoot: UnsafeMutableBufferPointer<Int32>
+    /// Number of components (distinct subjects after the run, stored ones included).
+    public let components: Int
     /// Every stored subject imported → component (stored subjects merged by this run share one).
-    public var storedSubjectComponent: [Int: Int] = [:]
-    /// (component, controller index, categories bits).
-    public var presences: [(component: Int, controller: Int, categories: UInt32)] = []
-    public var components = 0
+    public let storedSubjectComponent: [Int: Int]
+
+    fileprivate init(linker: SubjectLinker) {
+        self.linker = linker
+        (componentOfRoot, components) = linker.componentsByRoot()
+        var stored: [Int: Int] = [:]
+        let comp = componentOfRoot
+        for (id, node) in linker.storedSubjectNodes { stored[id] = Int(comp[Int(linker.root(node))]) }
+        storedSubjectComponent = stored
+    }
+
+    deinit { componentOfRoot.deallocate() }
+
+    private func component(_ node: Int32) -> Int { Int(componentOfRoot[Int(linker.root(node))]) }
+
+    /// Calls `body` with every key seen in this run and its component (a key may come twice,
+    /// with the same component, when it was spilled and read back).
+    public func forEachKey(_ body: (SubjectKey, Int) throws -> Void) throws {
+        try linker.forEachKeyNode { k, node in try body(SubjectKey(rawValue: k), component(node)) }
+    }
+
+    /// Calls `body` with each (component, controller index, categories bits), in ascending
+    /// (component, controller) order, each pair once.
+    public func forEachPresence(_ body: (_ component: Int, _ controller: Int, _ categories: UInt32) throws -> Void) throws {
+        let comp = componentOfRoot
+        let linker = self.linker
+        try linker.forEachMerged(group: { UInt64(UInt32(bitPattern: comp[Int(linker.root($0))])) }) { key, mask in
+            try body(Int(key >> 20), Int(key & 0xFFFFF), mask)
+        }
+    }
+}
+
+/// The spill store failed: the counts of the run are not reliable.
+public struct SubjectSpillFailure: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
 }

@@ -21,7 +21,7 @@ struct UInt64Table: ~Copyable {
     private(set) var count = 0
     private var mask: Int
     /// Entries allowed before the next growth (3/4 of the capacity).
-    private var limit: Int
+    private(set) var limit: Int
 
     static let stride = 12
 
@@ -157,10 +157,10 @@ struct UInt64Table: ~Copyable {
     }
 
     /// Calls `body` for every entry, in slot order.
-    func forEach(_ body: (UInt64, UInt32) -> Void) {
+    func forEach(_ body: (UInt64, UInt32) throws -> Void) rethrows {
         for i in 0...mask {
             let k = key(at: i)
-            if k != 0 { body(k, value(at: i)) }
+            if k != 0 { try body(k, value(at: i)) }
         }
     }
 
