@@ -118,6 +118,25 @@ final class SpillPaths: @unchecked Sendable {
         #expect(!inMemory.hasSpilled)
     }
 
+    @Test func tallyWhoseSortWouldPassTheBudgetSortsOnDisk() {
+        // 1,500 people: both tables of 2,048 slots (48 KiB) fit a 64 KiB budget, but the
+        // in-memory sort would add 32 bytes per observation (47 KiB).
+        func fill(_ l: SubjectLinker) {
+            for i in 0..<1500 { record(l, ["p\(i)"], controller: i % 3, i % 2 == 0 ? [.health] : [.genetic]) }
+        }
+        let l = SubjectLinker()
+        l.setMemoryBudget(SubjectMemoryBudget(bytes: 64 << 10, makeSpill: { try TemporarySubjectSpill.create() }))
+        fill(l)
+        #expect(!l.hasSpilled)
+        let t = l.tally(controllers: 3)
+        #expect(l.hasSpilled)
+        #expect(l.spillStatistics.spills == 1)
+        let reference = SubjectLinker()
+        fill(reference)
+        #expect(t == reference.tally(controllers: 3))
+        #expect(t.subjects == [500, 500, 500])
+    }
+
     @Test func exportedStateIsTheSameAfterSpills() throws {
         let spilled = SubjectLinker()
         spilled.setMemoryBudget(SubjectMemoryBudget(bytes: 1 << 30, makeSpill: { try TemporarySubjectSpill.create() }))

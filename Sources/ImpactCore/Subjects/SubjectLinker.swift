@@ -23,7 +23,8 @@ import ImpactDetect
 /// sorts the observations in the store (external sort) instead of in memory. What does not
 /// spill: `parent` (4 bytes per node: the one per-subject cost that stays in memory), the
 /// prescriber tables, and the stored subjects of a case (``importStoredSubject(id:presences:)``
-/// keeps their id → node in memory).
+/// keeps their id → node in memory). The tally's in-memory sort (32 bytes per observation)
+/// counts against the budget too: past it, the tables spill and the sort is the store's.
 public final class SubjectLinker {
     private var nodeOfKey = UInt64Table(capacity: 1 << 14)
     /// Union–find parent of each node (raw storage: no bounds or uniqueness check per access).
@@ -283,6 +284,10 @@ public final class SubjectLinker {
     /// in ascending order, each key once (the masks of equal keys OR-ed). In memory: a radix
     /// sort; with a spill store: its external sort.
     fileprivate func forEachMerged(group: (Int32) -> UInt64, _ body: (UInt64, UInt32) throws -> Void) throws {
+        // The in-memory sort needs 32 bytes per observation: past the budget, sort on disk.
+        if spillStore == nil, let budget, nodeOfKey.memoryBytes + observations.memoryBytes + observations.count * 32 > budget.bytes {
+            spill(budget)
+        }
         let n = observations.count
         if let store = spillStore {
             let entries = UnsafeMutableBufferPointer<SubjectSpillEntry>.allocate(capacity: max(n, 1))
