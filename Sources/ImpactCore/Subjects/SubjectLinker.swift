@@ -284,38 +284,39 @@ public final class SubjectLinker {
     /// in ascending order, each key once (the masks of equal keys OR-ed). In memory: a radix
     /// sort; with a spill store: its external sort.
     fileprivate func forEachMerged(group: (Int32) -> UInt64, _ body: (UInt64, UInt32) throws -> Void) throws {
-        // The in-memory sort needs 32 bytes per observation: past the budget, sort on disk.
+        if let store = spillBeforeSorting() {
+            try forEachMerged(in: store, group: group, body)
+            return
+        }
+        let sorted = sortedInMemory(group: group)
+        defer { sorted.deallocate() }
+        var i = 0
+        while i < sorted.count {
+            let key = sorted[i].key
+            var mask: UInt32 = 0
+            while i < sorted.count && sorted[i].key == key {
+                mask |= sorted[i].mask
+                i += 1
+            }
+            try body(key, mask)
+        }
+    }
+
+    /// The spill store to sort with, or nil to sort in memory. The in-memory sort needs 32
+    /// bytes per observation: past the budget, the tables spill first and the store sorts.
+    private func spillBeforeSorting() -> (any SubjectSpillStore)? {
         if spillStore == nil, let budget, nodeOfKey.memoryBytes + observations.memoryBytes + observations.count * 32 > budget.bytes {
             spill(budget)
         }
+        return spillStore
+    }
+
+    /// The observations in memory as `(group(node) << 20 | controller, categories)`, radix
+    /// sorted (not merged). The caller deallocates the buffer.
+    @inline(__always)
+    private func sortedInMemory(group: (Int32) -> UInt64) -> UnsafeMutableBufferPointer<RootedObservation> {
         let n = observations.count
-        if let store = spillStore {
-            let entries = UnsafeMutableBufferPointer<SubjectSpillEntry>.allocate(capacity: max(n, 1))
-            defer { entries.deallocate() }
-            var filled = 0
-            observations.forEach { packed, mask in
-                let p = packed &- 1
-                entries[filled] = SubjectSpillEntry(key: group(Int32(bitPattern: UInt32(truncatingIfNeeded: p >> 20))) << 20 | (p & 0xFFFFF), value: mask)
-                filled += 1
-            }
-            var pendingKey: UInt64 = 0, pendingMask: UInt32 = 0, pending = false
-            try store.sortObservations(adding: UnsafeBufferPointer(rebasing: entries[0..<filled]), regroup: { p in
-                group(Int32(bitPattern: UInt32(truncatingIfNeeded: p >> 20))) << 20 | (p & 0xFFFFF)
-            }) { key, mask in
-                if pending && key == pendingKey {
-                    pendingMask |= mask
-                } else {
-                    if pending { try body(pendingKey, pendingMask) }
-                    pendingKey = key
-                    pendingMask = mask
-                    pending = true
-                }
-            }
-            if pending { try body(pendingKey, pendingMask) }
-            return
-        }
         let pairs = UnsafeMutableBufferPointer<RootedObservation>.allocate(capacity: max(n, 1))
-        defer { pairs.deallocate() }
         var filled = 0
         observations.forEach { packed, mask in
             let p = packed &- 1
@@ -325,16 +326,35 @@ public final class SubjectLinker {
         }
         let sorted = UnsafeMutableBufferPointer(rebasing: pairs[0..<filled])
         RootedObservation.radixSort(sorted)
-        var i = 0
-        while i < filled {
-            let key = sorted[i].key
-            var mask: UInt32 = 0
-            while i < filled && sorted[i].key == key {
-                mask |= sorted[i].mask
-                i += 1
-            }
-            try body(key, mask)
+        return sorted
+    }
+
+    /// ``forEachMerged(group:_:)`` through the spill store: the observations in memory and in
+    /// the store, sorted by the store, equal keys merged here.
+    private func forEachMerged(in store: any SubjectSpillStore, group: (Int32) -> UInt64,
+                               _ body: (UInt64, UInt32) throws -> Void) throws {
+        let entries = UnsafeMutableBufferPointer<SubjectSpillEntry>.allocate(capacity: max(observations.count, 1))
+        defer { entries.deallocate() }
+        var filled = 0
+        observations.forEach { packed, mask in
+            let p = packed &- 1
+            entries[filled] = SubjectSpillEntry(key: group(Int32(bitPattern: UInt32(truncatingIfNeeded: p >> 20))) << 20 | (p & 0xFFFFF), value: mask)
+            filled += 1
         }
+        var pendingKey: UInt64 = 0, pendingMask: UInt32 = 0, pending = false
+        try store.sortObservations(adding: UnsafeBufferPointer(rebasing: entries[0..<filled]), regroup: { p in
+            group(Int32(bitPattern: UInt32(truncatingIfNeeded: p >> 20))) << 20 | (p & 0xFFFFF)
+        }) { key, mask in
+            if pending && key == pendingKey {
+                pendingMask |= mask
+            } else {
+                if pending { try body(pendingKey, pendingMask) }
+                pendingKey = key
+                pendingMask = mask
+                pending = true
+            }
+        }
+        if pending { try body(pendingKey, pendingMask) }
     }
 
     @inline(__always) static func pack(node: Int32, controller: Int) -> UInt64 {
@@ -353,35 +373,30 @@ public final class SubjectLinker {
     ///   must not be reported.
     public func tally(controllers: Int) -> SubjectTally {
         if let c = cachedTally, c.generation == generation, c.controllers == controllers { return c.tally }
-        var tally = SubjectTally(controllers: controllers)
-        var currentRoot = UInt64.max
-        var rootMask: UInt32 = 0
-        var controllersOfRoot = 0
-        func closeRoot() {
-            guard currentRoot != .max else { return }
-            tally.totalSubjects += 1
-            tally.addTotal(mask: rootMask)
-            if controllersOfRoot >= 2 { tally.subjectsAtSeveralControllers += 1 }
-        }
-        do {
-            try forEachMerged(group: { UInt64(UInt32(bitPattern: find($0))) }) { key, mask in
-                let root = key >> 20
-                if root != currentRoot {
-                    closeRoot()
-                    currentRoot = root
-                    rootMask = 0
-                    controllersOfRoot = 0
-                }
-                let ctrl = Int(key & 0xFFFFF)
-                tally.subjects[ctrl] += 1
-                tally.add(mask: mask, controller: ctrl)
-                rootMask |= mask
-                controllersOfRoot += 1
+        var counter = TallyCounter(controllers: controllers)
+        if let store = spillBeforeSorting() {
+            do {
+                try forEachMerged(in: store, group: { UInt64(UInt32(bitPattern: find($0))) }) { counter.add($0, $1) }
+            } catch {
+                fail(error)
             }
-        } catch {
-            fail(error)
+        } else {
+            // In memory (the usual path): a plain loop, no closure per observation.
+            let sorted = sortedInMemory(group: { UInt64(UInt32(bitPattern: find($0))) })
+            defer { sorted.deallocate() }
+            var i = 0
+            while i < sorted.count {
+                let key = sorted[i].key
+                var mask: UInt32 = 0
+                while i < sorted.count && sorted[i].key == key {
+                    mask |= sorted[i].mask
+                    i += 1
+                }
+                counter.add(key, mask)
+            }
         }
-        closeRoot()
+        counter.closeRoot()
+        var tally = counter.tally
         prescriberPerController.forEach { _, ctrl in if ctrl > 0 { tally.healthProfessionals[Int(ctrl) - 1] += 1 } }
         for (i, n) in storedProfessionals.enumerated() where i < controllers { tally.healthProfessionals[i] += n }
         var newProfessionals = 0
@@ -504,6 +519,43 @@ public final class SubjectLinker {
     public var memoryBytes: Int {
         nodeOfKey.memoryBytes + observations.memoryBytes + parent.capacity * 4
             + prescriberKeys.memoryBytes + prescriberPerController.memoryBytes + (spilledKeys?.bytes ?? 0)
+    }
+}
+
+/// The counting pass of ``SubjectLinker/tally(controllers:)``: takes the merged
+/// `(root << 20 | controller, categories)` in ascending order (a subject's controllers
+/// adjacent) and counts subjects per controller, per category, in total and at several
+/// controllers.
+struct TallyCounter {
+    var tally: SubjectTally
+    private var currentRoot = UInt64.max
+    private var rootMask: UInt32 = 0
+    private var controllersOfRoot = 0
+
+    init(controllers: Int) { tally = SubjectTally(controllers: controllers) }
+
+    @inline(__always) mutating func add(_ key: UInt64, _ mask: UInt32) {
+        let root = key >> 20
+        if root != currentRoot {
+            closeRoot()
+            currentRoot = root
+            rootMask = 0
+            controllersOfRoot = 0
+        }
+        let ctrl = Int(key & 0xFFFFF)
+        tally.subjects[ctrl] += 1
+        tally.add(mask: mask, controller: ctrl)
+        rootMask |= mask
+        controllersOfRoot += 1
+    }
+
+    /// Counts the subject being read (call once after the last `add`).
+    mutating func closeRoot() {
+        guard currentRoot != .max else { return }
+        tally.totalSubjects += 1
+        tally.addTotal(mask: rootMask)
+        if controllersOfRoot >= 2 { tally.subjectsAtSeveralControllers += 1 }
+        currentRoot = .max
     }
 }
 
