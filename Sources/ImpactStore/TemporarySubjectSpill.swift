@@ -208,9 +208,12 @@ public final class TemporarySubjectSpill: SubjectSpillStore {
 
 extension SubjectMemoryBudget {
     /// A budget of `bytes` spilling to a ``TemporarySubjectSpill`` (in `parent`, default
-    /// `$TMPDIR` or `/tmp`).
+    /// `$TMPDIR` or `/tmp`) whose SQLite page cache is an eighth of the budget, from 1 to 64 MiB
+    /// (beside the budget: the one memory cost of the spill itself).
     public static func spillingToTemporaryDatabase(bytes: Int, inside parent: String? = nil,
                                                    onSpill: (@Sendable (SubjectSpillStatistics) -> Void)? = nil) -> SubjectMemoryBudget {
-        SubjectMemoryBudget(bytes: bytes, makeSpill: { try TemporarySubjectSpill.create(inside: parent) }, onSpill: onSpill)
+        let cache = max(1 << 20, min(64 << 20, bytes / 8))
+        return SubjectMemoryBudget(bytes: bytes, makeSpill: { try TemporarySubjectSpill.create(inside: parent, cacheBytes: cache) },
+                                   onSpill: onSpill)
     }
 }
