@@ -62,6 +62,11 @@ struct AnalyzeCommand: ParsableCommand {
         "The case's key file (default: CASE.db.key beside the database).", valueName: "FILE"))
     var caseKey: String?
 
+    @Flag(help: ArgumentHelp(
+        "Show up to 3 masked examples per field (letters X/x, digits 9: '9 99 99 99 999 999 99'), and store them in the case.",
+        discussion: "Off by default: the report and the case then hold no trace of a value."))
+    var keepMaskedExamples = false
+
     @Flag(name: .shortAndLong, help: "Progress and timings on standard error (bytes, records, MB/s per input; never a value).")
     var verbose = false
 
@@ -138,6 +143,7 @@ struct AnalyzeCommand: ParsableCommand {
         if let d = delimiter { options.csv.delimiter = CSVDelimiterName.parse(d) }
         options.csv.hasHeader = header
         if let threads { options.threads = threads }
+        options.keepMaskedExamples = keepMaskedExamples
         if let maxFieldBytes { options.limits.maxFieldBytes = maxFieldBytes }
         if let maxRecordBytes { options.limits.maxRecordBytes = maxRecordBytes }
         if let maxNestingDepth { options.limits.maxNestingDepth = maxNestingDepth }

@@ -8,7 +8,8 @@ import ImpactDetect
 ///
 /// It holds counts, categories, field names and controller names/ids only: never a value of
 /// the leak that identifies a person (field names come from the leak's header and are
-/// neutralised by the text renderers).
+/// neutralised by the text renderers). The one exception the user must ask for is
+/// ``Field/maskedExamples``: shapes of values (``ValueMask``), not values.
 public struct ImpactReport: Codable, Sendable, Equatable {
     public static let currentSchemaVersion = "1.0"
 
@@ -94,8 +95,13 @@ public struct ImpactReport: Codable, Sendable, Equatable {
         public var invalidValues: Int
         /// Non-empty values.
         public var values: Int
+        /// Up to 3 distinct masked values of the classification sample (``ValueMask``: letters
+        /// `X`/`x`, digits `9`, at most 32 characters), in the order first met; nil (absent from
+        /// the JSON) unless the analysis was asked for them (`--keep-masked-examples`).
+        public var maskedExamples: [String]?
 
-    public init(name: String, role: String?, categories: [String], confidence: Double, evidence: [String], invalidValues: Int, values: Int) {
+    public init(name: String, role: String?, categories: [String], confidence: Double, evidence: [String], invalidValues: Int, values: Int,
+                maskedExamples: [String]? = nil) {
         self.name = name
         self.role = role
         self.categories = categories
@@ -103,6 +109,7 @@ public struct ImpactReport: Codable, Sendable, Equatable {
         self.evidence = evidence
         self.invalidValues = invalidValues
         self.values = values
+        self.maskedExamples = maskedExamples
     }
 
     }

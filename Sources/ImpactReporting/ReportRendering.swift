@@ -69,8 +69,8 @@ public enum OutputSafety {
 extension ImpactReport {
     /// The report with every string that comes from the leak or from a file name passed through
     /// ``OutputSafety/plainText(_:)`` (a leading `=` `+` `-` `@` TAB or CR gets a `'`; control
-    /// characters become `?`): field names (taken from the leak's header), their evidence,
-    /// controller ids and names (values of the leak), controller fields, input paths, errors,
+    /// characters become `?`): field names (taken from the leak's header), their evidence and
+    /// masked examples (a masked formula keeps its leading `=`), controller ids and names (values of the leak), controller fields, input paths, errors,
     /// warning positions and rejections. Counts, categories and ids of ours are unchanged.
     ///
     /// Idempotent: a neutralised string is left as it is, so a report read back from JSON and
@@ -86,6 +86,7 @@ extension ImpactReport {
         for i in r.fields.indices {
             r.fields[i].name = safe(r.fields[i].name)
             r.fields[i].evidence = r.fields[i].evidence.map(safe)
+            r.fields[i].maskedExamples = r.fields[i].maskedExamples.map { $0.map(safe) }
         }
         r.controllerFields = controllerFields.map(safe)
         for i in r.controllers.indices {
@@ -162,6 +163,9 @@ public enum TextReport {
             if f.invalidValues > 0 { o += ", \(f.invalidValues) invalid" }
             o += ")\n"
             for e in f.evidence { o += "      \(OutputSafety.plainText(e))\n" }
+            if let examples = f.maskedExamples, !examples.isEmpty {
+                o += "      masked examples: " + examples.map(OutputSafety.plainText).joined(separator: " | ") + "\n"
+            }
         }
         if !r.warnings.isEmpty {
             o += "\nWarnings:\n"

@@ -27,6 +27,10 @@ public struct AnalysisOptions: Sendable {
     /// Called as each input is read (every ``InputProgress/interval`` records, and once when it
     /// ends): `impact --verbose`. Receives counts and sizes only.
     public var progress: (@Sendable (InputProgress) -> Void)? = nil
+    /// Keep up to 3 masked examples per field from the classification sample
+    /// (`--keep-masked-examples`; ``ValueMask``) in ``ImpactReport/Field/maskedExamples``.
+    /// Off by default: the report then holds no trace of a value.
+    public var keepMaskedExamples = false
     /// Threads per input: 1 reads and analyses on the calling thread; 2 or more read (and
     /// inflate gzip) on other threads while the calling thread analyses (see
     /// ``AnalysisPipeline``); 0 (default) chooses 2 when the machine has two cores or more.
@@ -96,7 +100,8 @@ public final class LeakAnalyzer {
     ///   controller registry, so that a case store can import the identities of earlier runs.
     public func analyze(paths: [String], prepare: ((SubjectLinker, ControllerRegistry) -> Void)? = nil) -> AnalysisOutcome {
         let processor = RecordProcessor(lexicon: TermLexicon.standard, headers: HeaderLexicon.standard,
-                                        hasher: options.hasher, controllerColumn: options.controllerColumn)
+                                        hasher: options.hasher, controllerColumn: options.controllerColumn,
+                                        keepsMaskedExamples: options.keepMaskedExamples)
         processor.linker.setMemoryBudget(options.subjectMemory)
         prepare?(processor.linker, processor.controllers)
         var inputs: [ImpactReport.Input] = []

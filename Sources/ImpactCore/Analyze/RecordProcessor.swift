@@ -16,6 +16,8 @@ struct FieldTable {
     var fileEvidence: [FieldEvidence] = []
     var plans: [FieldPlan?] = []
     var kinds: [FieldKind] = []
+    /// Masked examples from the classification sample (filled only when the analysis keeps them).
+    var examples: [MaskedExamples] = []
 
     mutating func id(for name: String, headers: HeaderLexicon) -> Int {
         if let i = idOfName[name] { return i }
@@ -27,6 +29,7 @@ struct FieldTable {
         fileEvidence.append(FieldEvidence())
         plans.append(nil)
         kinds.append(.undecided)
+        examples.append(MaskedExamples())
         return i
     }
 }
@@ -61,6 +64,9 @@ final class RecordProcessor {
     var controllerColumn: String?
     var analysedRecords = 0
     var recordsWithoutIdentifier = 0
+    /// Where a sample value is masked when masked examples are kept (`--keep-masked-examples`);
+    /// nil otherwise, and then no value is masked.
+    private let maskScratch: UnsafeMutableRawBufferPointer?
 
     /// Per global field: the code the hot loop reads, and the counts it gathers.
     private(set) var codes = GrowableStorage<FieldCode>(capacity: 64)
@@ -75,7 +81,9 @@ final class RecordProcessor {
     /// Lexicon hits of the analysed records, per field (added to the file evidence on demand).
     private var termTally: TermTally
 
-    init(lexicon: TermLexicon, headers: HeaderLexicon, hasher: SubjectKeyHasher, controllerColumn: String?) {
+    init(lexicon: TermLexicon, headers: HeaderLexicon, hasher: SubjectKeyHasher, controllerColumn: String?,
+         keepsMaskedExamples: Bool = false) {
+        self.maskScratch = keepsMaskedExamples ? .allocate(byteCount: ValueMask.capacity, alignment: 1) : nil
         self.inspector = CellInspector(lexicon: lexicon)
         self.headers = headers
         self.hasher = hasher
@@ -87,6 +95,7 @@ final class RecordProcessor {
     deinit {
         codes.free(); counters.free(); linkBuffer.free()
         termTally.free()
+        maskScratch?.deallocate()
     }
 
     /// The global id of the field named `name` (a new field gets its header match and an
@@ -121,8 +130,16 @@ final class RecordProcessor {
             let g = map[r.fieldID(i)]
             guard fields.plans[g] == nil else { continue }
             let t = trimmed(r.value(i))
-            if t.count > 0 { inspector.inspectAll(t, into: &fields.sampleEvidence[g]) }
+            if t.count > 0 {
+                inspector.inspectAll(t, into: &fields.sampleEvidence[g])
+                if let maskScratch { fields.examples[g].offer(t, scratch: maskScratch) }
+            }
         }
+    }
+
+    /// The masked examples of field `g`; nil when the analysis does not keep them.
+    func maskedExamples(_ g: Int) -> [String]? {
+        maskScratch == nil ? nil : fields.examples[g].strings
     }
 
     /// Decides every field that has no plan yet.

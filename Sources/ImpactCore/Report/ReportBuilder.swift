@@ -44,7 +44,7 @@ enum ReportBuilder {
                                 categories: cats.categories.map(\.rawValue), confidence: confidence,
                                 evidence: evidence,
                                 invalidValues: e.nirInvalidKey + e.rppsInvalidKey + e.finessInvalidKey + e.ibanInvalidKey,
-                                values: e.values))
+                                values: e.values, maskedExamples: p.maskedExamples(g)))
         }
         present.remove(CategorySet(.controller))
         let shown = present.categories
