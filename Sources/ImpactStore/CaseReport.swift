@@ -51,7 +51,8 @@ public struct RunContribution: Sendable, Equatable {
 /// - a field seen in one run is shown as that run classified it; a field seen in several runs
 ///   gets the union of their categories, the sums of their value counts, the role and
 ///   confidence of the run with the most non-empty values, and each run's evidence prefixed
-///   with `run N: `;
+///   with `run N: `; its masked examples are the first 3 distinct ones over the runs that kept
+///   any (runs without `--keep-masked-examples` store none), absent when no run kept them;
 /// - `complete` is false when any input of any run was not read to its end (its error is in
 ///   `incomplete_reasons`); the categories shown are those of the case's fields (as
 ///   ``ImpactReport`` does for one run: every category present in a field except `controller`);
@@ -105,6 +106,18 @@ public enum CaseReport {
         return report
     }
 
+    /// The first 3 distinct masked examples of several runs, in run order; nil when no run
+    /// kept examples.
+    static func mergeExamples(_ perRun: [[String]?]) -> [String]? {
+        let kept = perRun.compactMap { $0 }
+        guard !kept.isEmpty else { return nil }
+        var merged: [String] = []
+        for examples in kept {
+            for e in examples where merged.count < 3 && !merged.contains(e) { merged.append(e) }
+        }
+        return merged
+    }
+
     /// Fields by name in order of first appearance, merged across runs (see the type's doc).
     static func mergeFields(_ runs: [RunContribution]) -> [ImpactReport.Field] {
         var order: [String] = []
@@ -132,7 +145,8 @@ public enum CaseReport {
                 confidence: strongest.confidence,
                 evidence: all.flatMap { x in x.field.evidence.map { "run \(x.run): \($0)" } },
                 invalidValues: all.reduce(0) { $0 + $1.field.invalidValues },
-                values: all.reduce(0) { $0 + $1.field.values })
+                values: all.reduce(0) { $0 + $1.field.values },
+                maskedExamples: mergeExamples(all.map(\.field.maskedExamples)))
         }
     }
 }

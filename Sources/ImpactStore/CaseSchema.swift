@@ -9,7 +9,7 @@ import ImpactDetect
 /// (``CaseKey``), never an identifier, a name or a cell value of the leak. It is readable
 /// with `sqlite3 CASE.db` (JSON columns with SQLite's `json_*` functions).
 ///
-/// Tables (migration `v1`):
+/// Tables (migration `v1`; `v2-field-masked-examples` adds `field.masked_examples`):
 ///
 /// | table | one row per | columns |
 /// | --- | --- | --- |
@@ -18,7 +18,7 @@ import ImpactDetect
 /// | `run` | completed run | `id`, `started_at`, `finished_at` (ISO 8601 UTC), `tool`, `status` (`complete`, `incomplete`: an input was not read to its end, `nothing_new`: every input was already in the case), `inputs_analysed`, `inputs_skipped`, `records`, `analysed_records`, `rejected_records`, `records_without_identifier` (this run's), `identity_basis`, `controller_fields`, `warnings`, `rejections` (this run's, JSON), `subjects` (distinct subjects of the case after the run), `report` (the combined report JSON of the case after the run, as printed) |
 /// | `input` | analysed file | `id`, `run`, `position`, `path` (as given), `size`, `sha256` (of the stored bytes; unique), `format`, `compression`, `encoding`, `bom`, `delimiter`, `header`, `record_path`, `records`, `analysed_records`, `rejected_records`, `bytes`, `complete`, `error` (kind and position), `analysed_at` |
 /// | `skipped_input` | file given to a run but already in the case | `run`, `position`, `path`, `size`, `sha256`, `same_as` (the `input.id` it matched, or null when it repeated a file of the same run) |
-/// | `field` | field of a run | `run`, `position`, `name` (header or JSON path), `role`, `categories` (JSON), `confidence`, `evidence` (JSON), `invalid_values`, `non_empty_values` |
+/// | `field` | field of a run | `run`, `position`, `name` (header or JSON path), `role`, `categories` (JSON), `confidence`, `evidence` (JSON), `invalid_values`, `non_empty_values`, `masked_examples` (JSON array of up to 3 masked values, ``ValueMask``; NULL unless the run was given `--keep-masked-examples`) |
 /// | `controller` | controller (GDPR Art. 4(7)) | `id` (its index in every run), `external_id` (FINESS, controller-column value or `unknown`), `name`, `records`, `lookup_kind` (1 id, 2 folded name, 3 unknown), `lookup_key` (the id or folded lab name: not personal data), `first_run` |
 /// | `subject` | distinct data subject | `id`, `first_run` |
 /// | `subject_key` | identifier key of a subject | `digest` (32-byte HMAC-SHA256 of the in-memory key), `subject` (a `subject.id`) |
@@ -141,6 +141,11 @@ public enum CaseSchema {
                   PRIMARY KEY (digest, controller)
                 ) WITHOUT ROWID;
                 """)
+        }
+        // Masked examples of a field (`--keep-masked-examples`): shapes such as
+        // `9 99 99 99 999 999 99`, never a value; NULL for runs without the flag.
+        m.registerMigration("v2-field-masked-examples") { db in
+            try db.execute(sql: "ALTER TABLE field ADD COLUMN masked_examples TEXT")
         }
         return m
     }

@@ -257,10 +257,12 @@ public final class CaseStore {
             }
             for (i, f) in runReport.fields.enumerated() {
                 try db.execute(sql: """
-                    INSERT INTO field(run, position, name, role, categories, confidence, evidence, invalid_values, non_empty_values)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO field(run, position, name, role, categories, confidence, evidence, invalid_values, non_empty_values,
+                                      masked_examples)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [runID, i, f.name, f.role, try Self.jsonText(f.categories), f.confidence,
-                                     try Self.jsonText(f.evidence), f.invalidValues, f.values])
+                                     try Self.jsonText(f.evidence), f.invalidValues, f.values,
+                                     try f.maskedExamples.map { try Self.jsonText($0) }])
             }
             return .commit
         }
@@ -345,13 +347,14 @@ public final class CaseStore {
                 complete: r[13], error: r[14]))
         }
         for r in try Row.fetchAll(db, sql: """
-            SELECT run, name, role, categories, confidence, evidence, invalid_values, non_empty_values
+            SELECT run, name, role, categories, confidence, evidence, invalid_values, non_empty_values, masked_examples
             FROM field ORDER BY run, position
             """) {
             guard let i = index[r[0]] else { continue }
+            let examples: String? = r[8]
             runs[i].fields.append(ImpactReport.Field(
                 name: r[1], role: r[2], categories: try jsonValue(r[3]), confidence: r[4], evidence: try jsonValue(r[5]),
-                invalidValues: r[6], values: r[7]))
+                invalidValues: r[6], values: r[7], maskedExamples: try examples.map { try jsonValue($0) }))
         }
         return runs
     }
