@@ -109,6 +109,13 @@ import ImpactCore
         }
     }
 
+    /// The non-null `field.masked_examples` of the case, one JSON array per field and run.
+    static func storedMaskedExamples(_ path: String) throws -> [String] {
+        let q = try DatabaseQueue(path: path, configuration: CaseStore.configuration(readonly: true))
+        defer { try? q.close() }
+        return try q.read { try String.fetchAll($0, sql: "SELECT masked_examples FROM field WHERE masked_examples IS NOT NULL") }
+    }
+
     /// The words of `text` (runs of letters), folded.
     static func words(_ text: String) -> [String] {
         folded(text).split(whereSeparator: { !$0.isLetter }).map(String.init)
@@ -131,7 +138,10 @@ import ImpactCore
         return runs
     }
 
-    @Test func noIdentifierOrNameOfTheLeakIsStoredAnywhereInTheCaseFiles() throws {
+    /// With `keepMaskedExamples` (`--keep-masked-examples`) the fields table and the stored
+    /// reports hold masked examples too: still no identifier or name.
+    @Test(arguments: [false, true])
+    func noIdentifierOrNameOfTheLeakIsStoredAnywhereInTheCaseFiles(keepMaskedExamples: Bool) throws {
         let leak = try SplitLeak()
         defer { leak.remove() }
         let (long, names) = try Self.leakValues(TestPaths.labsEN.path)
@@ -143,8 +153,10 @@ import ImpactCore
         #expect(longNames.count > 400)
         let files = CaseFiles(database: leak.path("case.db"))
         let store = try CaseStore.open(files)
-        _ = try store.run(paths: [leak.halfA])
-        _ = try store.run(paths: [leak.halfB])
+        var options = AnalysisOptions()
+        options.keepMaskedExamples = keepMaskedExamples
+        _ = try store.run(paths: [leak.halfA], options: options)
+        _ = try store.run(paths: [leak.halfB], options: options)
 
         // While the connection is open the last run's pages are in the WAL: scan it too.
         let wal = try Data(contentsOf: URL(fileURLWithPath: files.database + "-wal"))
@@ -166,6 +178,10 @@ import ImpactCore
         // Names of any length, as whole words, in every text the database holds.
         let texts = try Self.storedTexts(files.database)
         #expect(texts.joined().utf8.count > 100_000, "the stored reports are texts too")
+        // The examples are there when asked for (so the scans above looked at them), else absent.
+        let examples = try Self.storedMaskedExamples(files.database)
+        #expect(examples.count == (keepMaskedExamples ? 2 * 22 : 0))
+        #expect(!keepMaskedExamples || examples.contains(#"["999999999999999","999999X99999999"]"#))
         let runs = Self.wordRuns(texts)
         let leakedNames = names.filter { runs.contains(Self.words($0).joined(separator: " ")) }
         #expect(leakedNames.isEmpty, "\(leakedNames.count) names of the leak stored as text")
