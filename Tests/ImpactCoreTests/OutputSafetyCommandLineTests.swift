@@ -37,6 +37,8 @@ import Testing
         }
         let lab = ["--controller-column", "laboratoire"]
         add("text report", try CLI.run([csv] + lab), .text, status: 0)
+        add("text report with masked examples", try CLI.run([csv, "--keep-masked-examples"] + lab), .text, status: 0)
+        add("JSON report with masked examples", try CLI.run([csv, "--keep-masked-examples", "--format", "json"] + lab), .json, status: 0)
         add("verbose JSON report", try CLI.run([csv, "--verbose", "--format", "json"] + lab), .json, status: 0)
         add("strict, rejected records", try CLI.run([csv, "--strict", "--max-field-bytes", "50"] + lab), .text, status: 2)
         add("JSON Lines with broken lines", try CLI.run([jsonl] + lab), .text, status: 0)
@@ -200,6 +202,27 @@ import Testing
         let markdown = Self.outputs.filter { $0.kind == .markdown }.map(\.content).joined()
         #expect(markdown.contains("\\[Labo Gamma\\]\\(http://exemple\\.invalid/phish\\)"))
         #expect(markdown.contains("\\<script\\>alert\\(\"x\"\\)\\</script\\> Labo Beta"))
+    }
+
+    /// `--keep-masked-examples` (issue 4 §3): the masks of the payload cells keep a formula's
+    /// shape, and every report shows them neutralised (the other tests of this suite check both
+    /// outputs like every other: no formula, no control character, no identifying value).
+    @Test func maskedExamplesAreShownNeutralised() throws {
+        let text = try #require(Self.outputs.first { $0.name.hasPrefix("text report with masked examples stdout") })
+        let lines = text.content.split(separator: "\n").filter { $0.hasPrefix("      masked examples: ") }
+        #expect(lines.count == 8 + HostileLeak.hostileHeaders.count)
+        // The laboratory column: formulas, a terminal escape (ESC and BEL become `?`), tab and CR trimmed.
+        #expect(lines.contains { $0.contains("'=XXXXXXXXX(\"xxxx://xxxxxxx.xxxxx… | '+xxx|' /X xxxx'!X9 | '@XXX(9+9)*xxx|' /X xxxx'!X9") })
+        let json = try #require(Self.outputs.first { $0.name.hasPrefix("JSON report with masked examples stdout") })
+        let report = try ReportJSON.decode(Data(json.content.utf8))
+        let nir = try #require(report.fields.first { $0.role == "nir" })
+        #expect(nir.maskedExamples == ["999999999999999"])
+        let all = report.fields.flatMap { $0.maskedExamples ?? [] }
+        #expect(all.count > 20)
+        #expect(all.allSatisfy { $0.unicodeScalars.first.map { !"=+-@".unicodeScalars.contains($0) } ?? false })
+        // Without the flag, no report holds examples.
+        let plain = try #require(Self.outputs.first { $0.name.hasPrefix("verbose JSON report stdout") })
+        #expect(!plain.content.contains("masked_examples"))
     }
 
     // MARK: - Privacy
