@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import ImpactStore
 import ImpactCore
@@ -78,6 +79,50 @@ import ImpactCore
     /// that `impact report` reads without error and with the previous counts. The signal is
     /// sent once the child has hashed the file and read a quarter of it for the analysis
     /// (`rchar` of /proc/PID/io), not after a delay.
+    /// `--keep-masked-examples` with `--case` (issue 4 §3): the examples are printed, stored in
+    /// `field.masked_examples`, and `impact report` shows them (text and JSON, which validates).
+    /// A run without the flag stores none for its fields; the case report keeps showing the
+    /// examples stored by the earlier run. Without the flag at all, none anywhere.
+    @Test func maskedExamplesAreStoredOnlyWhenAskedAndReprinted() throws {
+        let leak = try SplitLeak()
+        defer { leak.remove() }
+        let plainDB = leak.path("plain.db")
+        let plain = try CommandRun.run([leak.halfA, "--case", plainDB, "--format", "json"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(!String(decoding: plain.stdout, as: UTF8.self).contains("masked_examples"))
+        #expect(try Self.storedExamples(plainDB).allSatisfy { $0 == nil })
+
+        let db = leak.path("case.db")
+        let first = try CommandRun.run([leak.halfA, "--case", db, "--keep-masked-examples"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let line = "\n      masked examples: 999999999999999 | 999999X99999999\n"
+        #expect(String(decoding: first.stdout, as: UTF8.self).contains(line))
+        let text = try CommandRun.run(["report", db])
+        #expect(text.stdout == first.stdout)
+        let second = try CommandRun.run([leak.halfB, "--case", db])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(String(decoding: second.stdout, as: UTF8.self).contains(line))
+        let stored = try Self.storedExamples(db)
+        #expect(stored.count == 44)
+        #expect(stored.prefix(22).allSatisfy { $0 != nil } && stored.suffix(22).allSatisfy { $0 == nil })
+
+        let json = try CommandRun.run(["report", db, "--format", "json"])
+        let (status, errors) = try Self.validate(json.stdout, schema: "impact-report.schema.json", in: leak.dir)
+        #expect(status == 0, "\(errors)")
+        let report = try ReportJSON.decode(json.stdout)
+        #expect(report.fields.first { $0.name == "date_of_birth" }?.maskedExamples == ["9999-99-99"])
+        #expect(report.fields.allSatisfy { $0.maskedExamples != nil })
+    }
+
+    /// `field.masked_examples` of every field of every run, in order (nil: not kept).
+    static func storedExamples(_ path: String) throws -> [String?] {
+        let q = try DatabaseQueue(path: path, configuration: CaseStore.configuration(readonly: true))
+        defer { try? q.close() }
+        return try q.read { db in
+            try Row.fetchAll(db, sql: "SELECT masked_examples FROM field ORDER BY run, position").map { $0[0] as String? }
+        }
+    }
+
     @Test(arguments: [SIGKILL, SIGINT])
     func aRunKilledMidFileLeavesTheCaseAsItWas(signal: Int32) throws {
         let leak = try SplitLeak()
