@@ -23,7 +23,8 @@ import ImpactIngest
 ///    full disk) leaves the case exactly as it was.
 ///
 /// Contract: nothing of the leak but counts, field names, controller ids and names, paths and
-/// HMAC-SHA256 digests under the case key reaches the database (see ``CaseSchema``). One
+/// HMAC-SHA256 digests under the case key reaches the database (see ``CaseSchema``); with
+/// `AnalysisOptions.keepMaskedExamples`, also up to 3 masked values per field (``ValueMask``). One
 /// `CaseStore` is used from one thread; it holds the lock until ``close()`` or deinit.
 ///
 /// Example:
