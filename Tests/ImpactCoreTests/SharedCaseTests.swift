@@ -257,14 +257,37 @@ import Testing
         #expect(r.subjects == 2)
     }
 
-    /// Within one part the order is free: a compound given name written either way is one person.
-    @Test func tokenOrderWithinTheGivenNamesDoesNotSplitAPerson() throws {
+    /// Separators inside a part do not split a person: exports of different lab systems write
+    /// "N'GUYEN" / "NGUYEN", "Le Gall" / "LEGALL", "Jean-Pierre" / "JEAN PIERRE" (tester's F8).
+    @Test func separatorsInsideANameDoNotSplitAPerson() throws {
         let r = try Self.analyse("""
             nom;prenom;date_naissance;laboratoire
+            N'GUYEN;Thi;03/04/1985;Labo A
+            NGUYEN;Thi;1985-04-03;Labo A
             Le Gall;Jean-Pierre;03/04/1950;Labo A
-            LE GALL;Pierre Jean;03/04/1950;Labo A
+            LEGALL;JEAN PIERRE;03/04/1950;Labo A
             """)
-        #expect(r.subjects == 1)
+        #expect(r.subjects == 2)
+    }
+
+    /// A given name + birth date alone identified people: three "Marie" born the same day with
+    /// different e-mails were one subject (tester's F4). Without a family name the name key is
+    /// not used, the e-mail is.
+    @Test func aGivenNameAndBirthDateAloneIdentifyNobody() throws {
+        let r = try Self.analyse("""
+            nom;prenom;date_naissance;email;laboratoire
+            ;Marie;01/01/1980;marie.a@example.org;Labo A
+            ;Marie;01/01/1980;marie.b@example.org;Labo A
+            ;Marie;01/01/1980;marie.c@example.org;Labo A
+            ;Marie;01/01/1980;marie.c@example.org;Labo A
+            """)
+        #expect(r.subjects == 3)
+        let only = try Self.analyse("""
+            prenom,date_of_birth,email
+            Marie,1980-01-01,marie.a@example.org
+            Marie,1980-01-01,marie.b@example.org
+            """)
+        #expect(only.subjects == 2)
     }
 
     /// A single full-name field: capitals mark the family name, whatever the order, so the two

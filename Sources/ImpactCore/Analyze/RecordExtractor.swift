@@ -253,14 +253,18 @@ final class RecordExtractor {
     }
 
     /// The bytes of a data subject's name for the name + birth date key, from separate family
-    /// and given-name fields: the folded family-name tokens, sorted, then 0x1F, then the folded
-    /// given-name tokens, sorted (valid until the next call); nil when there is no token.
+    /// and given-name fields: the folded family name with its separators removed, 0x1F, the
+    /// folded given names with their separators removed (valid until the next call); nil when
+    /// either part is empty.
     ///
-    /// The order of the two parts matters: "Michel BERNARD" and "Bernard MICHEL" born the same
-    /// day are two people (many French family names are also given names: Bernard, Michel,
-    /// Laurent, Thomas…; an order-free key merged such pairs, 12 of 498,910 subjects in a
-    /// 2,000,000-record synthetic leak). Within a part the tokens are sorted, so "Le Gall" and
-    /// "Gall Le", "Jean-Pierre" and "Pierre Jean" are one spelling.
+    /// - The order of the two parts matters: "Michel BERNARD" and "Bernard MICHEL" born the same
+    ///   day are two people (many French family names are also given names: Bernard, Michel,
+    ///   Laurent, Thomas…; an order-free key merged such pairs, 12 of 498,910 subjects in a
+    ///   2,000,000-record synthetic leak).
+    /// - Separators inside a part do not: "N'GUYEN" and "NGUYEN", "Le Gall" and "LEGALL",
+    ///   "Jean-Pierre" and "JEAN PIERRE" are one spelling (exports of different lab systems).
+    /// - Both parts are required: a given name + birth date alone ("Marie", 1980-01-01) is far
+    ///   too common to identify anyone, and a family name + birth date alone merges twins.
     private func personNameKeyBytes(family: UnsafeRawBufferPointer, given: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         var length = fold(family, into: &foldBuffer, at: 0)
         let familyEnd = length
@@ -281,7 +285,7 @@ final class RecordExtractor {
     /// are not, the capital ones are the family name and the key equals the one of separate
     /// fields (``personNameKeyBytes(family:given:)``). Otherwise the order is unknown and the key
     /// is order-free: all tokens sorted, without the 0x1F separator, so it never equals an
-    /// ordered key.
+    /// ordered key; a single word gives no key.
     private func personNameKeyBytes(fullName v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         let need = TextFold.capacityNeeded(v.count)
         foldBuffer.count = 0
@@ -316,6 +320,8 @@ final class RecordExtractor {
             for k in 0..<n { tokens[k] = spareTokens[k] }
             return orderedNameBytes(familyCount: capitals)
         }
+        // Without capitals, at least two words (a single word is not a name and a birth date).
+        guard n >= 2 else { return nil }
         sortTokens(f, 0, n)
         return joinedTokens(f, familyCount: nil)
     }
@@ -332,18 +338,16 @@ final class RecordExtractor {
         if start >= 0 { tokens.append(TokenSpan(start: Int32(start), end: Int32(length))) }
     }
 
-    /// Sorts the family tokens `0..<familyCount` and the given-name tokens after them, each part
-    /// on its own, and joins them with 0x1F between the parts; nil when there is no token.
+    /// Joins the family tokens `0..<familyCount`, 0x1F, and the given-name tokens after them,
+    /// each part's tokens concatenated in their order; nil when either part has no token.
     private func orderedNameBytes(familyCount: Int) -> UnsafeRawBufferPointer? {
-        guard tokens.count > 0 else { return nil }
-        let f = foldBuffer.base
-        sortTokens(f, 0, familyCount)
-        sortTokens(f, familyCount, tokens.count)
-        return joinedTokens(f, familyCount: familyCount)
+        guard familyCount > 0 && familyCount < tokens.count else { return nil }
+        return joinedTokens(foldBuffer.base, familyCount: familyCount)
     }
 
-    /// Writes the tokens into ``nameBuffer`` separated by 0x20, with 0x1F (and no space) before
-    /// token `familyCount` when given; returns the bytes (valid until the next call).
+    /// Writes the tokens into ``nameBuffer``: with `familyCount`, the two parts' tokens each
+    /// concatenated and 0x1F between the parts; without, separated by 0x20. Returns the bytes
+    /// (valid until the next call).
     private func joinedTokens(_ f: UnsafeMutablePointer<UInt8>, familyCount: Int?) -> UnsafeRawBufferPointer {
         var total = 1
         for k in 0..<tokens.count { total += Int(tokens[k].end - tokens[k].start) + 1 }
@@ -353,14 +357,13 @@ final class RecordExtractor {
             let t = tokens[k]
             if k == familyCount {
                 nameBuffer.base[o] = 0x1F; o += 1
-            } else if k > 0 {
+            } else if k > 0 && familyCount == nil {
                 nameBuffer.base[o] = 0x20; o += 1
             }
             let n = Int(t.end - t.start)
             (nameBuffer.base + o).update(from: f + Int(t.start), count: n)
             o += n
         }
-        if familyCount == tokens.count { nameBuffer.base[o] = 0x1F; o += 1 }
         return UnsafeRawBufferPointer(start: nameBuffer.base, count: o)
     }
 

@@ -17,9 +17,9 @@ public enum SubjectKeyKind: UInt8, CaseIterable, Sendable {
     /// A NIR (or NIA) with a valid key, together with the birth date when present
     /// (a child's record can carry the insured parent's NIR: regulatory.md §6.1).
     case nationalID = 1
-    /// Normalised family name, then given names (each part order-free, the parts in order) +
-    /// birth date; a single full-name field counts its capitalised tokens as the family name,
-    /// else is order-free.
+    /// Normalised family name, then given names (separators inside each part removed, the parts
+    /// in order, both required) + birth date; a single full-name field counts its capitalised
+    /// words as the family name, else is order-free (two words at least).
     case nameAndBirthDate = 2
     /// A patient id (IPP), meaningful only within its controller.
     case patientID = 3
