@@ -155,6 +155,10 @@ struct AnalyzeCommand: ParsableCommand {
         }
         let outcome = LeakAnalyzer(options: options).analyze(paths: files)
         if verbose, let note = Self.spillNote(outcome.spill) { OutputWriter.note(note) }
+        if let column = outcome.missingControllerColumn {
+            OutputWriter.note("--controller-column: no input has a field named '\(OutputSafety.plainText(column))'; see the field names with --format text")
+            throw ExitCode(ImpactExit.usage)
+        }
         if let failure = outcome.spillFailure {
             OutputWriter.note(failure + "; no report written (its counts would not be exact)")
             throw ExitCode(ImpactExit.cannotWrite)

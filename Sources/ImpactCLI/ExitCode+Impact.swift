@@ -38,6 +38,7 @@ public enum ImpactExit {
         case .cannotWrite: return cannotWrite
         case .missingKey, .wrongKey, .notACase, .newerSchema: return caseUnusable
         case .database: return internalError
+        case .usage: return usage
         }
     }
 

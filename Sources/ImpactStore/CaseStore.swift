@@ -205,6 +205,10 @@ public final class CaseStore {
             do { loaded = try Self.load(db, into: linker, registry: registry, directory: directory) } catch { loadError = error }
         }
         if let loadError { throw loadError }
+        if let column = outcome.missingControllerColumn {
+            throw CaseStoreError(.usage, path: files.database,
+                                 message: "--controller-column: no input has a field named '\(column)'; nothing recorded")
+        }
         if let failure = outcome.spillFailure {
             throw CaseStoreError(.cannotWrite, path: files.database, message: failure)
         }

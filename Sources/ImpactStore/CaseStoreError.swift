@@ -6,7 +6,7 @@
 ///
 /// Contract: the CLI maps ``Kind`` to exit codes (`ImpactExit`): ``Kind/locked`` → 75,
 /// ``Kind/notFound`` and ``Kind/noCompletedRun`` → 66, ``Kind/cannotWrite`` → 74,
-/// ``Kind/database`` → 1 (internal error), the others → 78 (case unusable).
+/// ``Kind/database`` → 1 (internal error), ``Kind/usage`` → 64, the others → 78 (case unusable).
 public struct CaseStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         /// Another run holds the case's lock (`CASE.db.lock`).
@@ -27,6 +27,9 @@ public struct CaseStoreError: Error, Sendable, Equatable, CustomStringConvertibl
         case cannotWrite
         /// SQLite reported an error while reading the case.
         case database
+        /// The run was asked something its inputs cannot give (an unknown `--controller-column`):
+        /// nothing is recorded.
+        case usage
     }
 
     public var kind: Kind

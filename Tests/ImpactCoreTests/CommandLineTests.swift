@@ -56,6 +56,25 @@ import Testing
         #expect(r.stderr.split(separator: "\n").count == 1)
     }
 
+    /// An unknown --controller-column was ignored silently and the controllers switched from
+    /// FINESS to lab names (tester's F6): now a usage error, no report, the case untouched.
+    @Test func unknownControllerColumnIsAUsageError() throws {
+        let leak = TestPaths.fixtures.appendingPathComponent("lab-leak-en.csv").path
+        let r = try Self.run([leak, "--controller-column", "nope", "--format", "json"])
+        #expect(r.status == 64)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("no input has a field named 'nope'"))
+        let good = try Self.run([leak, "--controller-column", "lab_finess", "--format", "json"])
+        #expect(good.status == 0)
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("case.db").path
+        let c = try Self.run([leak, "--case", db, "--controller-column", "nope"])
+        #expect(c.status == 64)
+        let cases = try Self.run(["cases", "list", db])
+        #expect(!cases.stdout.contains("lab-leak-en.csv"))
+    }
+
     @Test func unknownOptionIsAUsageError() throws {
         let r = try Self.run(["--no-such-option", "x.csv"])
         #expect(r.status == 64)

@@ -80,6 +80,9 @@ public struct AnalysisOutcome {
     public var spillFailure: String? { linker.spillFailure }
     /// What the subject tables moved out of memory (all zero without a spill).
     public var spill: SubjectSpillStatistics { linker.spillStatistics }
+    /// The `--controller-column` asked for when no input has a field of that name (a typo would
+    /// otherwise silently switch the controllers from FINESS to names), else nil.
+    public var missingControllerColumn: String?
 }
 
 /// Streams every input through detection, classification and subject linking, and builds the
@@ -152,7 +155,11 @@ public final class LeakAnalyzer {
         }
         let report = ReportBuilder.build(processor: processor, inputs: inputs, warnings: warnings,
                                          rejections: rejections, failures: failures)
-        return AnalysisOutcome(report: report, failures: failures, linker: processor.linker, controllers: processor.controllers)
+        var outcome = AnalysisOutcome(report: report, failures: failures, linker: processor.linker, controllers: processor.controllers)
+        if let column = options.controllerColumn, !report.fields.contains(where: { $0.name == column }) {
+            outcome.missingControllerColumn = column
+        }
+        return outcome
     }
 
     private static func seconds(since start: ContinuousClock.Instant) -> Double {
