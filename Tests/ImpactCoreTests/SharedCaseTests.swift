@@ -315,6 +315,46 @@ import Testing
     }
 }
 
+/// Rows that name a lab without its FINESS (tester's F5): they made a second controller and put
+/// its patients "at two or more controllers".
+@Suite struct ControllerWithoutIDTests {
+    static let csv = """
+        nom;prenom;date_naissance;nir;finess;laboratoire
+        DUPONT;Jean;14/03/1985;185037505612356;;Biolab Rhône-Saône
+        DUPONT;Jean;14/03/1985;185037505612356;690620075;Biolab Rhône-Saône
+        MARTIN;Sophie;02/12/1990;290126912304575;690620075;
+        ROUX;Anne;05/06/1970;270067512345678;;Laboratoire Sans Finess
+        """
+
+    static func report(sampleRecords: Int) throws -> ImpactReport {
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let f = dir.appendingPathComponent("leak.csv")
+        try Data(csv.utf8).write(to: f)
+        var options = AnalysisOptions()
+        options.sampleRecords = sampleRecords
+        return LeakAnalyzer(options: options).analyze(paths: [f.path]).report
+    }
+
+    @Test func aNameWrittenBesideOneIDIsThatController() throws {
+        let r = try Self.report(sampleRecords: 5_000)
+        #expect(r.controllers.map(\.id).sorted() == ["690620075", "Laboratoire Sans Finess"])
+        #expect(r.controllers.first { $0.id == "690620075" }?.records == 3)
+        #expect(r.subjectsAtTwoOrMoreControllers == 0)
+        #expect(r.warnings.isEmpty)
+    }
+
+    /// Past the classification sample the name-only row came first and could not be attributed:
+    /// counted apart, with a warning rather than silently.
+    @Test func aNameMetBeforeItsIDOutsideTheSampleIsWarnedAbout() throws {
+        let r = try Self.report(sampleRecords: 1)
+        #expect(r.controllers.count == 3)
+        let w = r.warnings.first { $0.kind == "controller_name_also_beside_id" }
+        #expect(w?.count == 1)
+        #expect(w?.detail.contains("690620075") == true)
+    }
+}
+
 /// Headers that name an Art. 9 category make every non-empty value of the column count for it,
 /// whatever the words in the cells.
 @Suite struct HeaderNamedCategoryTests {

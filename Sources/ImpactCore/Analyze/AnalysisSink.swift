@@ -128,6 +128,7 @@ final class AnalysisSink: RecordViewSink {
         version += 1
         if let sample {
             map.withUnsafeBufferPointer { map in
+                for k in 0..<sample.recordCount { sample.withRecord(k) { processor.registerControllerNames($0, map: map) } }
                 for k in 0..<sample.recordCount { sample.withRecord(k) { processor.process($0, map: map) } }
             }
         }

@@ -153,6 +153,13 @@ public final class LeakAnalyzer {
                 rejections.append(.init(input: path, line: r.line, reason: r.reason.rawValue, detail: r.detail))
             }
         }
+        let registry = processor.controllers
+        for (named, withID) in registry.nameAlsoBesideID.sorted(by: { $0.key < $1.key }) {
+            let entry = registry.entries[named]
+            warnings.append(.init(
+                kind: "controller_name_also_beside_id", count: entry.records, firstLines: [],
+                detail: "\(entry.records) records name the controller '\(entry.id)' without its id, before any record wrote that name beside id \(registry.entries[withID].id): counted as a separate controller; check whether they belong to \(registry.entries[withID].id) (--controller-column can force one field)"))
+        }
         let report = ReportBuilder.build(processor: processor, inputs: inputs, warnings: warnings,
                                          rejections: rejections, failures: failures)
         var outcome = AnalysisOutcome(report: report, failures: failures, linker: processor.linker, controllers: processor.controllers)

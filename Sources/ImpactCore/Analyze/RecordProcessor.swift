@@ -196,6 +196,24 @@ final class RecordProcessor {
 
     // MARK: per record
 
+    /// Notes, before the classification sample is analysed, which controller id each controller
+    /// name of a sample record is written beside, so that sample records naming a controller
+    /// without its id go to that id's controller even when they come first
+    /// (``ControllerRegistry/register(id:besideName:)``).
+    func registerControllerNames(_ r: RecordView, map: UnsafeBufferPointer<Int>) {
+        var idAt = -1, nameAt = -1
+        for i in 0..<r.count {
+            let g = map[r.fieldID(i)]
+            guard g >= 0 else { continue }
+            switch fields.kinds[g] {
+            case .controllerID: if idAt < 0 && trimmed(r.value(i)).count > 0 { idAt = i }
+            case .controllerName: if nameAt < 0 && trimmed(r.value(i)).count > 0 { nameAt = i }
+            default: break
+            }
+        }
+        if idAt >= 0 && nameAt >= 0 { controllers.register(id: trimmed(r.value(idAt)), besideName: trimmed(r.value(nameAt))) }
+    }
+
     /// Analyses one record under the decided plans.
     func process(_ r: RecordView, map: UnsafeBufferPointer<Int>) {
         let e = extractor.extract(r, codes: codes.base, map: map, counters: counters.base, terms: &terms)

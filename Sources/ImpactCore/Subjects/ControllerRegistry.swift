@@ -6,8 +6,11 @@ import ImpactDetect
 /// Behaviour: `index(id:name:)` is called once per record with the normalised bytes of the
 /// controller id (empty when the record has none) and of the controller name; records with
 /// neither go to the controller `unknown`. When the data has no id column, the folded name is
-/// the key and the first spelling met is the name shown. Per-record cost: one keyed hash and
-/// one table probe; a `String` is built only the first time an id or a name is met.
+/// the key and the first spelling met is the name shown. A record with a name but no id goes
+/// to the controller whose id was written beside that name (folded) elsewhere, when exactly one
+/// was and it was met first (rows of a lab whose FINESS is missing on some rows are not a second
+/// controller); else to a controller of that name. Per-record cost: one keyed hash and one table
+/// probe; a `String` is built only the first time an id or a name is met.
 public final class ControllerRegistry {
     public struct Entry: Sendable {
         public var id: String
@@ -26,6 +29,11 @@ public final class ControllerRegistry {
     public private(set) var entries: [Entry] = []
     private var indexOfKey = UInt64Table(capacity: 64)
     private let hasher = SubjectKeyHasher(k0: 0x243F_6A88_85A3_08D3, k1: 0x1319_8A2E_0370_7344)
+    /// Folded name (hash) → the id-keyed controller written beside it, or -1 when several were.
+    private var idControllerOfName: [UInt64: Int] = [:]
+    /// Controllers keyed by name whose name is also written beside an id (index → that id's
+    /// controller): shown as a warning, since their records could not be attributed.
+    public private(set) var nameAlsoBesideID: [Int: Int] = [:]
     public static let unknownID = "unknown"
 
     public init() {}
@@ -42,6 +50,7 @@ public final class ControllerRegistry {
         if inserted {
             var e = Entry(id: id, lookupKind: lookupKind, lookupKey: lookupKey)
             if let name {
+                if lookupKind == 1 { noteIDController(Int(v), spelling: name) }
                 e.names = [(name, records)]
                 var n = name
                 e.nameHashes = [n.withUTF8 { hasher.finish(hasher.absorb(hasher.begin(.email), UnsafeRawBufferPointer($0))).rawValue }]
@@ -61,6 +70,14 @@ public final class ControllerRegistry {
         let kind: UInt64
         if id.count > 0 { keyBytes = id; kind = 1 } else if foldedName.count > 0 { keyBytes = foldedName; kind = 2 } else { keyBytes = id; kind = 3 }
         let h = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.patientID), kind), keyBytes)).rawValue
+        if kind == 2, indexOfKey.get(h) == nil {
+            // A name met for the first time without an id: the controller whose id was written
+            // beside it, when exactly one was.
+            let nameHash = hasher.finish(hasher.absorb(hasher.begin(.email), foldedName)).rawValue
+            if let owner = idControllerOfName[nameHash], owner >= 0 {
+                _ = indexOfKey.getOrInsert(h) { UInt32(owner) }
+            }
+        }
         let (v, inserted) = indexOfKey.getOrInsert(h) { UInt32(entries.count) }
         let i = Int(v)
         if inserted {
@@ -79,9 +96,47 @@ public final class ControllerRegistry {
                 entries[i].names[j].count += 1
             } else if entries[i].nameHashes.count < 16 {
                 entries[i].nameHashes.append(nh)
-                entries[i].names.append((String(decoding: name, as: UTF8.self), 1))
+                let spelling = String(decoding: name, as: UTF8.self)
+                entries[i].names.append((spelling, 1))
+                if entries[i].lookupKind == 1 { noteIDController(i, spelling: spelling) }
             }
         }
         return i
+    }
+
+    /// Registers the controller of `id` (the normalised id, as ``index(id:name:foldedName:)``
+    /// takes it) as written beside `name`, without counting a record: called on the
+    /// classification sample before it is analysed, so that records naming that controller
+    /// without its id go to it even when they come first.
+    public func register(id: UnsafeRawBufferPointer, besideName name: UnsafeRawBufferPointer) {
+        guard id.count > 0, name.count > 0 else { return }
+        let h = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.patientID), 1), id)).rawValue
+        let (v, inserted) = indexOfKey.getOrInsert(h) { UInt32(entries.count) }
+        if inserted { entries.append(Entry(id: String(decoding: id, as: UTF8.self), lookupKind: 1, lookupKey: Array(id))) }
+        let i = Int(v)
+        let nh = hasher.finish(hasher.absorb(hasher.begin(.email), name)).rawValue
+        guard !entries[i].nameHashes.contains(nh), entries[i].nameHashes.count < 16 else { return }
+        let spelling = String(decoding: name, as: UTF8.self)
+        entries[i].nameHashes.append(nh)
+        entries[i].names.append((spelling, 0))
+        noteIDController(i, spelling: spelling)
+    }
+
+    /// Notes that the id-keyed controller `i` is written beside `spelling`; a controller keyed
+    /// by that name already is noted in ``nameAlsoBesideID``.
+    private func noteIDController(_ i: Int, spelling: String) {
+        let folded = Array(TextFold.fold(spelling).utf8)
+        let nameHash = folded.withUnsafeBytes { hasher.finish(hasher.absorb(hasher.begin(.email), $0)).rawValue }
+        if let owner = idControllerOfName[nameHash] {
+            if owner != i { idControllerOfName[nameHash] = -1 }
+        } else {
+            idControllerOfName[nameHash] = i
+        }
+        let nameKey = folded.withUnsafeBytes {
+            hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.patientID), 2), $0)).rawValue
+        }
+        if let j = indexOfKey.get(nameKey), Int(j) != i, entries[Int(j)].lookupKind == 2 {
+            nameAlsoBesideID[Int(j)] = i
+        }
     }
 }
