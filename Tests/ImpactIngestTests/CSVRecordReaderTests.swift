@@ -150,11 +150,24 @@ func sampleReadsTheSameWithASmallBuffer(_ file: String, _ records: Int) throws {
     #expect(error.path == "memory.csv")
 }
 
-@Test func unterminatedQuoteKeepsTheRecordAndWarns() throws {
-    let (sink, _, _) = try parseCSV(bytes("id,notes\n1,ok\n2,\"jamais fermé\n3,x\n"))
+/// An input that cannot be read again (standard input): the record is kept with a warning, and
+/// the run ends with `.unterminatedQuote` so that the input is reported incomplete (F2).
+@Test func unterminatedQuoteOnAnInputReadOnceKeepsTheRecordWarnsAndThrows() throws {
+    let data = bytes("id,notes\n1,ok\n2,\"jamais fermé\n3,x\n")
+    let input = OpenedInput(source: PeekableSource(MemoryByteSource(data)), compression: nil, storedBytes: 0)
+    let reader = try CSVRecordReader(input: input, path: "-")
+    let sink = CollectingSink()
+    let error = try #require(throws: IngestError.self) { try reader.run(into: sink) }
+    #expect(error.kind == .unterminatedQuote)
+    #expect(error.line == 3)
+    #expect(error.recordsBeforeFailure == 2)
+    #expect(error.input?.format == "csv")
+    #expect(error.input?.delimiter == ",")
+    #expect(error.input?.records == 2)
     #expect(sink.records.count == 2)
     #expect(sink.records[1].strings == ["2", "jamais fermé\n3,x\n"])
-    #expect(sink.warnings == [InputWarning(line: 3, kind: .unterminatedQuote, detail: "quoted field not closed before the end of input")])
+    #expect(sink.warnings.map(\.kind) == [.unterminatedQuote])
+    #expect(sink.warnings.first?.line == 3)
 }
 
 @Test func invalidEncodingIsWarnedOnceWithItsLine() throws {

@@ -116,8 +116,8 @@ private func caseFile(_ path: String) -> String { sharedPath("cases/\(path)") }
     #expect(sink.value(2, "email") == "")
     #expect(!sink.records.contains { $0.strings.contains { $0.utf8.contains(0) } })
     #expect(sink.warnings == [
-        InputWarning(line: 2, kind: .nulBytes, detail: "1 NUL byte removed"),
-        InputWarning(line: 4, kind: .nulBytes, detail: "2 NUL bytes removed"),
+        InputWarning(line: 2, kind: .nulBytes, detail: "1 NUL byte removed", amount: 1),
+        InputWarning(line: 4, kind: .nulBytes, detail: "2 NUL bytes removed", amount: 2),
     ])
 }
 

@@ -31,10 +31,18 @@ private func expectNoSecret(_ sink: CollectingSink, sourceLocation: SourceLocati
     var options = CSVOptions(encoding: .utf8)
     options.limits.maxFieldBytes = 100
     options.limits.maxFields = 6
-    let (sink, _, _) = try parseCSV(data, options: options)
-    #expect(Set(sink.warnings.map(\.kind)) == [.raggedRow, .nulBytes, .unterminatedQuote, .invalidEncoding])
-    #expect(Set(sink.rejections.map(\.reason)) == [.recordTooLarge, .tooManyFields])
+    let (sink, _, _) = try parseCSV(data, options: options, reopenable: true)
+    #expect(Set(sink.warnings.map(\.kind)) == [.raggedRow, .nulBytes, .invalidEncoding])
+    #expect(Set(sink.rejections.map(\.reason)) == [.recordTooLarge, .tooManyFields, .unterminatedQuote])
     expectNoSecret(sink)
+    // Read once (standard input): the unterminated quote is a warning and an error, neither with a value.
+    let once = CollectingSink()
+    let reader = try CSVRecordReader(input: OpenedInput(source: PeekableSource(MemoryByteSource(data)), compression: nil, storedBytes: 0),
+                                     path: "-", options: options)
+    let error = try #require(throws: IngestError.self) { try reader.run(into: once) }
+    #expect(Set(once.warnings.map(\.kind)) == [.raggedRow, .nulBytes, .unterminatedQuote, .invalidEncoding])
+    expectNoSecret(once)
+    expectNoSecret(error.description, "error")
 }
 
 @Test func errorsCarryNoValue() throws {

@@ -135,11 +135,15 @@ final class CollectingSink: RecordSink {
 }
 
 /// Parses CSV bytes held in memory through the whole reader (decoder, sniffer, tokenizer).
+/// With `reopenable`, the reader may open the bytes again (as a file), to resume after an
+/// unterminated quote.
 func parseCSV(_ data: [UInt8], options: CSVOptions = .init(), sourceChunks: [Int] = [],
-              path: String = "memory.csv") throws -> (CollectingSink, InputDescription, CSVRecordReader) {
-    let input = OpenedInput(source: PeekableSource(MemoryByteSource(data, chunkSizes: sourceChunks)),
-                            compression: nil, storedBytes: data.count)
-    let reader = try CSVRecordReader(input: input, path: path, options: options)
+              path: String = "memory.csv", reopenable: Bool = false) throws -> (CollectingSink, InputDescription, CSVRecordReader) {
+    let open = {
+        OpenedInput(source: PeekableSource(MemoryByteSource(data, chunkSizes: sourceChunks)),
+                    compression: nil, storedBytes: data.count)
+    }
+    let reader = try CSVRecordReader(input: open(), path: path, options: options, reopen: reopenable ? open : nil)
     let sink = CollectingSink()
     let description = try reader.run(into: sink)
     return (sink, description, reader)

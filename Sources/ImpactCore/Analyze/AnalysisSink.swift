@@ -19,6 +19,8 @@ final class AnalysisSink: RecordViewSink {
     private var sample: RecordBatch? = RecordBatch()
     private var decided = false
     var warnings: [InputWarning.Kind: (count: Int, lines: [Int], detail: String)] = [:]
+    /// Sum of the warnings' ``InputWarning/amount`` per kind (NUL bytes removed).
+    private var amounts: [InputWarning.Kind: Int] = [:]
     var rejections: [RecordRejection] = []
     var rejectedCount = 0
     var consumedCount = 0
@@ -108,6 +110,12 @@ final class AnalysisSink: RecordViewSink {
         var w = warnings[warning.kind] ?? (0, [], warning.detail)
         w.count += 1
         if w.lines.count < 20 { w.lines.append(warning.line) }
+        if let amount = warning.amount, warning.kind == .nulBytes {
+            // The summary's detail counts every NUL byte, not the first warning's.
+            let total = amounts[warning.kind, default: 0] + amount
+            amounts[warning.kind] = total
+            w.detail = "\(total) NUL byte\(total == 1 ? "" : "s") removed on \(w.count) line\(w.count == 1 ? "" : "s")"
+        }
         warnings[warning.kind] = w
     }
 

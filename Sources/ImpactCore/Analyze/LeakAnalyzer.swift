@@ -128,6 +128,9 @@ public final class LeakAnalyzer {
             } catch let e as IngestError {
                 var e = e
                 if e.path.isEmpty { e.path = path }
+                // What was read before the failure (dialect, encoding, bytes), when known.
+                if let partial = e.input { desc = partial }
+                if desc.bytes == 0 { desc.bytes = sink.bytesRead() }
                 failure = e
             } catch {
                 failure = IngestError(.io, path: path, message: "read error")
@@ -190,7 +193,12 @@ public final class LeakAnalyzer {
         let run: (RecordSink) throws -> InputDescription
         switch format {
         case .csv:
-            let reader = try CSVRecordReader(input: opened, path: path, options: mergedCSVOptions())
+            // A file can be read again (to resume after an unterminated quote); standard input cannot.
+            let reopen: (() throws -> OpenedInput)? = path == "-" || opened.storedBytes == 0 ? nil : {
+                try InputOpener.open(path: path, inflateAhead: threaded)
+            }
+            let reader = try CSVRecordReader(input: opened, path: path, options: mergedCSVOptions(),
+                                             reopen: reopen, headerEvidence: LexiconHeaderEvidence())
             run = { try reader.run(into: $0) }
         case .json, .jsonl:
             let decoded = try DecodingByteSource(opened.source, forced: options.csv.encoding)

@@ -14,7 +14,15 @@
 /// the shape most data cells have (`Né le` over dates, `email` over addresses), and *like*
 /// when both share a distinctive shape (an e-mail over e-mails). Text over text is neutral;
 /// with no vote at all (every column is text) the first record is taken as a header, since
-/// exports almost always have one. Pass `hasHeader` explicitly for a header-less text table.
+/// exports almost always have one.
+///
+/// Content evidence (``CSVHeaderEvidence``, when given) then overrules a header taken on shapes:
+/// a column votes *value* when its first cell is an identifier (a valid NIR, an e-mail…) or
+/// shares a value kind (a known given name, a frequent family name, an exam term, a date…)
+/// with at least half of the column's non-empty cells below; it votes *name* when its first
+/// cell is a known column name. More *value* than *name* votes: the first record is data.
+/// So `DUPONT;Jean;Lyon;Glycémie` over rows of names and exams is data, and its cells are
+/// never printed as field names (tester finding F3). Pass `hasHeader` explicitly to decide.
 public enum CSVDialectSniffer {
     /// Delimiter candidates, in tie-break order.
     public static let candidates: [UInt8] = [UInt8(ascii: ";"), 0x09, UInt8(ascii: ","), UInt8(ascii: "|")]
@@ -27,10 +35,12 @@ public enum CSVDialectSniffer {
     /// The dialect of `sample`, the first bytes of the decoded (UTF-8) text; `isComplete` when it
     /// is the whole input. A given `delimiter` or `hasHeader` is kept as is.
     public static func sniff(_ sample: UnsafeRawBufferPointer, isComplete: Bool,
-                             delimiter: UInt8? = nil, hasHeader: Bool? = nil) -> CSVDialect {
+                             delimiter: UInt8? = nil, hasHeader: Bool? = nil,
+                             evidence: (any CSVHeaderEvidence)? = nil) -> CSVDialect {
         let quote = UInt8(ascii: "\"")
         let chosen = delimiter ?? sniffDelimiter(sample, isComplete: isComplete)
-        let header = hasHeader ?? sniffHeader(sample, isComplete: isComplete, delimiter: chosen, quote: quote)
+        let header = hasHeader ?? sniffHeader(sample, isComplete: isComplete, delimiter: chosen, quote: quote,
+                                              evidence: evidence)
         return CSVDialect(delimiter: chosen, quote: quote, hasHeader: header)
     }
 
@@ -138,7 +148,7 @@ public enum CSVDialectSniffer {
 
     /// Whether the first record of `sample` is a header (see the type's documentation).
     public static func sniffHeader(_ sample: UnsafeRawBufferPointer, isComplete: Bool, delimiter: UInt8,
-                                   quote: UInt8 = UInt8(ascii: "\"")) -> Bool {
+                                   quote: UInt8 = UInt8(ascii: "\""), evidence: (any CSVHeaderEvidence)? = nil) -> Bool {
         var rows: [[[UInt8]]] = []
         forEachRecord(sample, isComplete: isComplete, delimiter: delimiter, quote: quote,
                       limit: headerRecords) { rows.append($0.map { Array(trimmed($0)) }) }
@@ -165,6 +175,30 @@ public enum CSVDialectSniffer {
             let own = shape(first[column])
             if own != dominant { unlike += 1 } else if dominant != .text { like += 1 }
         }
-        return unlike >= like
+        guard unlike >= like else { return false }
+        guard let evidence else { return true }
+        return !firstRowIsValues(rows, evidence: evidence)
+    }
+
+    /// Whether the first of `rows` holds values of its columns rather than their names (see
+    /// the type's documentation): more columns vote *value* than *name*.
+    static func firstRowIsValues(_ rows: [[[UInt8]]], evidence: any CSVHeaderEvidence) -> Bool {
+        guard let first = rows.first else { return false }
+        var names = 0, values = 0
+        for (column, cell) in first.enumerated() {
+            cell.withUnsafeBytes { cell in
+                if evidence.isColumnName(cell) { names += 1; return }
+                if evidence.identifierKind(of: cell) != nil { values += 1; return }
+                let kinds = evidence.valueKinds(of: cell)
+                guard kinds != 0 else { return }
+                var filled = 0, shared = 0
+                for row in rows.dropFirst() where column < row.count && !row[column].isEmpty {
+                    filled += 1
+                    if row[column].withUnsafeBytes({ evidence.valueKinds(of: $0) }) & kinds != 0 { shared += 1 }
+                }
+                if filled > 0, shared * 2 >= filled { values += 1 }
+            }
+        }
+        return values > names
     }
 }

@@ -51,13 +51,29 @@ public final class CSVRecordReader {
     /// An error met while reading `head`, thrown once `head` has been parsed.
     private var deferredError: Error?
     private var started = false
+    /// Opens the input again from its start (nil: it cannot be read twice, e.g. standard input).
+    private let reopen: (() throws -> OpenedInput)?
+    /// Value lexicons consulted on the header decision and on the header's names.
+    private let headerEvidence: (any CSVHeaderEvidence)?
 
     /// Opens `input` for CSV reading, sniffing encoding and dialect unless `options` fix them.
     /// `path` names the input in errors and in the ``InputDescription``.
-    public init(input: OpenedInput, path: String, options: CSVOptions = .init()) throws {
+    ///
+    /// - Parameters:
+    ///   - reopen: opens the same input again from its start; given, a quoted field still open at
+    ///     the end of input rejects its record and reading resumes on the line after the opening
+    ///     quote's line (the input is read again up to it); nil (standard input), the record is
+    ///     kept with a warning and ``run(into:)`` throws `.unterminatedQuote` at the end.
+    ///   - headerEvidence: what value lexicons say about the first row's cells (see
+    ///     ``CSVHeaderEvidence``): a first row of values is not taken as a header, and a header
+    ///     cell that is an identifier is never used as a field name.
+    public init(input: OpenedInput, path: String, options: CSVOptions = .init(),
+                reopen: (() throws -> OpenedInput)? = nil, headerEvidence: (any CSVHeaderEvidence)? = nil) throws {
         self.input = input
         self.path = path
         self.options = options
+        self.reopen = reopen
+        self.headerEvidence = headerEvidence
         let decoder: DecodingByteSource
         do {
             decoder = try DecodingByteSource(input.source, forced: options.encoding)
@@ -88,7 +104,8 @@ public final class CSVRecordReader {
                               message: "input is not text: \(share.percent) % of the first \(share.characters) characters are NUL or control characters")
         }
         dialect = head.withUnsafeBytes {
-            CSVDialectSniffer.sniff($0, isComplete: ended, delimiter: options.delimiter, hasHeader: options.hasHeader)
+            CSVDialectSniffer.sniff($0, isComplete: ended, delimiter: options.delimiter, hasHeader: options.hasHeader,
+                                    evidence: headerEvidence)
         }
     }
 
@@ -118,37 +135,81 @@ public final class CSVRecordReader {
 
     /// Reads every record into `sink` and describes the input. Call once.
     ///
-    /// Throws ``IngestError`` (see the type) or what `sink.consume` throws.
+    /// Throws ``IngestError`` (see the type) or what `sink.consume` throws. An ``IngestError``
+    /// carries the description of the input up to the failure (``IngestError/input``).
     public func run(into sink: RecordSink) throws -> InputDescription {
         precondition(!started, "CSVRecordReader.run(into:) is called once")
         started = true
         var state = ParseState(dialect: dialect, limits: options.limits, sink: sink)
+        state.canResume = reopen != nil
+        state.headerEvidence = headerEvidence
+        let size = max(1, options.bufferSize)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
         do {
             try head.withUnsafeBytes { try state.parse($0, decoder: decoder) }
             head = []
             if let deferredError { throw deferredError }
-            if !headIsWhole {
-                let size = max(1, options.bufferSize)
-                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-                defer { buffer.deallocate() }
-                while true {
-                    let n = try decoder.read(into: buffer)
-                    if n == 0 { break }
-                    try state.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), decoder: decoder)
+            var source: ByteSource? = headIsWhole ? nil : decoder
+            while true {
+                if let s = source {
+                    while true {
+                        let n = try s.read(into: buffer)
+                        if n == 0 { break }
+                        try state.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), decoder: decoder)
+                    }
                 }
+                try state.finish()
+                // A quoted field open at the end: its record was rejected; the input is read
+                // again from the line after the opening quote's line.
+                guard let line = state.resumeAfterLine, let reopen else { break }
+                state.resumeAfterLine = nil
+                source = try resumedSource(afterLine: line, reopen: reopen, state: &state, buffer: buffer)
             }
-            try state.finish()
+            warnInvalidEncoding(state, sink: sink)
+            if let line = state.unresumedQuoteLine {
+                throw IngestError(.unterminatedQuote, path: path, line: line,
+                                  message: "a quoted field opened on this line is not closed before the end of input: the lines after it were read as its text")
+            }
         } catch var error as IngestError {
             error.path = path
             error.recordsBeforeFailure = state.records
+            error.input = describe(state)
             throw error
         }
+        return describe(state)
+    }
 
-        if decoder.invalidSequences > 0 {
-            let count = decoder.invalidSequences
-            sink.warn(InputWarning(line: state.invalidLine ?? 1, kind: .invalidEncoding,
-                                   detail: "\(count) invalid \(decoder.encoding.rawValue) sequence\(count == 1 ? "" : "s") replaced by U+FFFD (first on this line)"))
+    /// The input opened again (same encoding rule), past the first `line` lines: the rest of
+    /// the stream after the bytes of those lines, which are read and dropped. `state`'s
+    /// tokenizer resumes after them.
+    private func resumedSource(afterLine line: Int, reopen: () throws -> OpenedInput,
+                               state: inout ParseState, buffer: UnsafeMutableRawBufferPointer) throws -> ByteSource {
+        let again = try DecodingByteSource(reopen().source, forced: options.encoding ?? decoder.encoding)
+        var ends = 0
+        var previousCR = false
+        while true {
+            let n = try again.read(into: buffer)
+            if n == 0 {
+                state.tokenizer.resume(afterLine: line, afterCR: previousCR)
+                return again
+            }
+            for k in 0..<n {
+                let b = buffer[k]
+                if b == 0x0D { ends += 1 } else if b == 0x0A, !previousCR { ends += 1 }
+                previousCR = b == 0x0D
+                if ends == line, b == 0x0D || b == 0x0A {
+                    state.tokenizer.resume(afterLine: line, afterCR: previousCR)
+                    // The rest of this buffer is parsed now; the source goes on after it.
+                    try state.parse(UnsafeRawBufferPointer(rebasing: buffer[(k + 1)..<n]), decoder: nil)
+                    return again
+                }
+            }
         }
+    }
+
+    /// The ``InputDescription`` of what has been read so far.
+    private func describe(_ state: borrowing ParseState) -> InputDescription {
         let endsOnLineEnd = state.lastByte == nil || state.lastByte == 0x0A || state.lastByte == 0x0D
         return InputDescription(
             path: path, format: "csv", compression: input.compression, encoding: decoder.encoding.rawValue,
@@ -156,6 +217,15 @@ public final class CSVRecordReader {
             records: state.records, rejectedRecords: state.rejected,
             lines: state.tokenizer.lineTerminators + (endsOnLineEnd ? 0 : 1),
             bytes: input.storedBytes > 0 ? input.storedBytes : input.source.storedBytesRead)
+    }
+
+    /// Warns once about the invalid sequences the decoder replaced (with the line of the first).
+    private func warnInvalidEncoding(_ state: borrowing ParseState, sink: RecordSink) {
+        if decoder.invalidSequences > 0 {
+            let count = decoder.invalidSequences
+            sink.warn(InputWarning(line: state.invalidLine ?? 1, kind: .invalidEncoding,
+                                   detail: "\(count) invalid \(decoder.encoding.rawValue) sequence\(count == 1 ? "" : "s") replaced by U+FFFD (first on this line)"))
+        }
     }
 
     /// Line ends (LF, CRLF, bare CR) in `bytes`; `afterCR` when the byte before them was a CR.
@@ -248,6 +318,18 @@ private struct ParseState: ~Copyable {
     var streamOffset = 0
     var lastByte: UInt8? = nil
     var invalidLine: Int? = nil
+    /// Whether the input can be read again to resume after an unterminated quote.
+    var canResume = false
+    /// Set when a data record was rejected for a quote open at the end of input: the line of
+    /// that quote, after which reading resumes.
+    var resumeAfterLine: Int? = nil
+    /// The line of a quote open at the end of an input that cannot be resumed (the input is
+    /// then incomplete).
+    var unresumedQuoteLine: Int? = nil
+    /// The current record is closed by the end of input (not by a line end).
+    var atEnd = false
+    /// Tells identifiers among the header's names.
+    var headerEvidence: (any CSVHeaderEvidence)? = nil
 
     init(dialect: CSVDialect, limits: IngestLimits, sink: RecordSink) {
         tokenizer = CSVTokenizer(delimiter: dialect.delimiter, quote: dialect.quote)
@@ -266,8 +348,9 @@ private struct ParseState: ~Copyable {
     }
 
     /// Parses the next chunk of decoded text (`decoder` locates its first U+FFFD, if any).
-    mutating func parse(_ chunk: UnsafeRawBufferPointer, decoder: DecodingByteSource) throws {
-        if invalidLine == nil, let at = decoder.firstInvalidOffset, at < streamOffset + chunk.count {
+    /// A nil `decoder` after a resumption: the first decoder has already read the whole input.
+    mutating func parse(_ chunk: UnsafeRawBufferPointer, decoder: DecodingByteSource?) throws {
+        if invalidLine == nil, let at = decoder?.firstInvalidOffset, at < streamOffset + chunk.count {
             invalidLine = tokenizer.lineTerminators + 1
                 + CSVRecordReader.lineEnds(in: UnsafeRawBufferPointer(rebasing: chunk[0..<max(0, at - streamOffset)]),
                                            afterCR: lastByte == 0x0D)
@@ -293,6 +376,8 @@ private struct ParseState: ~Copyable {
                                         output: UnsafeMutableRawPointer(bytes.base + bytes.count),
                                         outputOffset: bytes.count, fieldEnds: endsRoom())
         account(written: 0, fields: step.fields)
+        atEnd = true
+        defer { atEnd = false }
         if step.event == .record { try endRecord() }
     }
 
@@ -357,6 +442,19 @@ private struct ParseState: ~Copyable {
         }
         let columns = columns!
         records += 1
+        if tokenizer.unterminatedQuote {
+            let quoteLine = tokenizer.quoteLine
+            if canResume {
+                rejected += 1
+                resumeAfterLine = quoteLine
+                sink.reject(RecordRejection(line: line, reason: .unterminatedQuote,
+                                            detail: "a quoted field opened on line \(quoteLine) is not closed before the end of input; reading resumes on line \(quoteLine + 1) with that quote taken as text"))
+                return
+            }
+            unresumedQuoteLine = quoteLine
+            sink.warn(InputWarning(line: line, kind: .unterminatedQuote,
+                                   detail: "a quoted field opened on line \(quoteLine) is not closed before the end of input: the lines after it were read as its text"))
+        }
         if doomed {
             rejected += 1
             if tooManyFields {
@@ -384,11 +482,11 @@ private struct ParseState: ~Copyable {
             }
         }
         if tokenizer.nulBytes > 0 {
-            sink.warn(InputWarning(line: line, kind: .nulBytes, detail: "\(tokenizer.nulBytes) NUL byte\(tokenizer.nulBytes == 1 ? "" : "s") removed"))
+            sink.warn(InputWarning(line: line, kind: .nulBytes, detail: "\(tokenizer.nulBytes) NUL byte\(tokenizer.nulBytes == 1 ? "" : "s") removed",
+                                   amount: tokenizer.nulBytes))
         }
-        if tokenizer.unterminatedQuote {
-            sink.warn(InputWarning(line: line, kind: .unterminatedQuote, detail: "quoted field not closed before the end of input"))
-        }
+        let lastLine = atEnd ? tokenizer.lineTerminators + 1 : tokenizer.lineTerminators
+        if lastLine > line { warnQuotedRecords(line: line, columns: columns) }
         deriveStartsAndIDs()
         let values = ends.count
         if let viewSink {
@@ -401,6 +499,38 @@ private struct ParseState: ~Copyable {
                     fieldIDs: UnsafeBufferPointer(start: ids.base, count: values),
                     starts: starts.buffer, ends: ends.buffer)
         try sink.consume(record)
+    }
+
+    /// Warns when a value of the current record (which spans lines, so holds a quoted line
+    /// break) has lines shaped like records: at least as many delimiters as a record has
+    /// (`columns - 1`, at least 2). A stray quote then merged them into one record.
+    private func warnQuotedRecords(line: Int, columns: Int) {
+        let needed = max(columns - 1, 2)
+        let delimiter = tokenizer.delimiter
+        var shaped = 0
+        var delimiters = 0
+        var afterBreak = false
+        var start = 0
+        for v in 0..<ends.count {
+            let end = Int(ends.base[v])
+            afterBreak = false
+            delimiters = 0
+            for k in start..<end {
+                let b = bytes.base[k]
+                if b == 0x0A || b == 0x0D {
+                    if afterBreak, delimiters >= needed { shaped += 1 }
+                    afterBreak = true
+                    delimiters = 0
+                } else if b == delimiter {
+                    delimiters += 1
+                }
+            }
+            if afterBreak, delimiters >= needed { shaped += 1 }
+            start = end
+        }
+        guard shaped > 0 else { return }
+        sink.warn(InputWarning(line: line, kind: .quotedRecords,
+                               detail: "a quoted field of the record on this line holds \(shaped) line\(shaped == 1 ? "" : "s") with \(needed) or more delimiters: a stray quote may have merged records"))
     }
 
     /// Fills `starts` (value i starts where value i-1 ends) and extends `ids` to cover `ends`.
@@ -427,18 +557,47 @@ private struct ParseState: ~Copyable {
                               message: "the header exceeds the size limits (\(limits.maxFieldBytes) bytes per field, \(limits.maxRecordBytes) per record)")
         }
         deriveStartsAndIDs()
+        var names: [UnsafeBufferPointer<UInt8>] = []
         for i in 0..<ends.count {
             var name = UnsafeBufferPointer(start: bytes.base + Int(starts.base[i]), count: Int(ends.base[i] - starts.base[i]))[...]
             if name.starts(with: [0xEF, 0xBB, 0xBF]) { name = name.dropFirst(3) }
             while let f = name.first, f == 0x20 || f == 0x09 { name = name.dropFirst() }
             while let l = name.last, l == 0x20 || l == 0x09 { name = name.dropLast() }
-            sink.declareField(i, name: name.isEmpty ? "column_\(i + 1)" : String(decoding: name, as: UTF8.self))
+            names.append(UnsafeBufferPointer(rebasing: name))
+        }
+        // A header holding an identifier is a row of data (a forced `--header`, or a sniffing
+        // error): that cell, and every cell that is a value of some kind (a name, a date), is
+        // never used as a field name.
+        var identifiers: [(column: Int, kind: String)] = []
+        var hidden = Set<Int>()
+        if let headerEvidence {
+            for (i, name) in names.enumerated() {
+                if let kind = headerEvidence.identifierKind(of: UnsafeRawBufferPointer(name)) { identifiers.append((i, kind)) }
+            }
+            if !identifiers.isEmpty {
+                hidden = Set(identifiers.map(\.column))
+                for (i, name) in names.enumerated() where headerEvidence.valueKinds(of: UnsafeRawBufferPointer(name)) != 0 {
+                    hidden.insert(i)
+                }
+            }
+        }
+        for (i, name) in names.enumerated() {
+            let plain = name.isEmpty || hidden.contains(i)
+            sink.declareField(i, name: plain ? "column_\(i + 1)" : String(decoding: name, as: UTF8.self))
+        }
+        if !identifiers.isEmpty {
+            let listed = identifiers.map { "column \($0.column + 1) (\($0.kind))" }.joined(separator: ", ")
+            sink.warn(InputWarning(line: line, kind: .identifierInHeader,
+                                   detail: "the header holds identifiers: \(listed); the first row may be data: \(hidden.count) column\(hidden.count == 1 ? "" : "s") named column_<n> instead"))
         }
         if tokenizer.nulBytes > 0 {
-            sink.warn(InputWarning(line: line, kind: .nulBytes, detail: "\(tokenizer.nulBytes) NUL bytes removed from the header"))
+            sink.warn(InputWarning(line: line, kind: .nulBytes, detail: "\(tokenizer.nulBytes) NUL bytes removed from the header",
+                                   amount: tokenizer.nulBytes))
         }
         if tokenizer.unterminatedQuote {
-            sink.warn(InputWarning(line: line, kind: .unterminatedQuote, detail: "quoted field not closed before the end of input"))
+            unresumedQuoteLine = tokenizer.quoteLine
+            sink.warn(InputWarning(line: line, kind: .unterminatedQuote,
+                                   detail: "a quoted field opened on line \(tokenizer.quoteLine) of the header is not closed before the end of input"))
         }
         columns = ends.count
     }

@@ -72,6 +72,9 @@ public struct CSVTokenizer: Sendable {
     public var nulBytes = 0
     /// Set when the end of input closed an open quoted field; the caller resets it.
     public var unterminatedQuote = false
+    /// The 1-based line of the opening quote of the last quoted field started (0 before any):
+    /// where an unterminated quote was opened.
+    public private(set) var quoteLine = 0
 
     /// A tokenizer for `delimiter` and `quote` (both ASCII, different, and not CR, LF or NUL).
     public init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\"")) {
@@ -300,6 +303,7 @@ public struct CSVTokenizer: Sendable {
 
             case .startField:
                 if p[i] == quote {
+                    quoteLine = lineTerminators + 1
                     i += 1
                     state = .inQuoted
                     continue
@@ -386,6 +390,18 @@ public struct CSVTokenizer: Sendable {
             }
         }
         return .needInput
+    }
+
+    /// Starts afresh between records, as if `line` line ends had been read and the last of them
+    /// was a CR when `afterCR` (so that an LF right after it is not counted again): how a reader
+    /// resumes parsing on the line after an unterminated quote's line.
+    public mutating func resume(afterLine line: Int, afterCR: Bool) {
+        state = .startRecord
+        lastWasCR = afterCR
+        lineTerminators = line
+        recordLine = line + 1
+        nulBytes = 0
+        unterminatedQuote = false
     }
 
     /// The end of the stream: closes an open record.

@@ -40,6 +40,9 @@ public struct RecordRejection: Sendable, Equatable, Codable {
         case nestingTooDeep = "nesting_too_deep"
         /// More fields than ``IngestLimits/maxFields``.
         case tooManyFields = "too_many_fields"
+        /// CSV: a quoted field still open at the end of input. The record, from its first line
+        /// to the line of the opening quote, is rejected; reading resumes on the next line.
+        case unterminatedQuote = "unterminated_quote"
     }
     public var line: Int
     public var reason: Reason
@@ -62,8 +65,15 @@ public struct InputWarning: Sendable, Equatable, Codable {
         case nulBytes = "nul_bytes"
         /// Bytes that are not valid in the detected encoding: replaced by U+FFFD.
         case invalidEncoding = "invalid_encoding"
-        /// A quoted field not closed before the end of input.
+        /// A quoted field not closed before the end of input (when the input cannot be read
+        /// again to resume after it: the input is then also reported incomplete).
         case unterminatedQuote = "unterminated_quote"
+        /// CSV: a quoted field spans lines shaped like records (as many delimiters as a record
+        /// has): a stray quote may have merged several records into one.
+        case quotedRecords = "quoted_records"
+        /// CSV: a header cell is itself an identifier (a NIR, an e-mail, a phone number, an
+        /// IBAN): its name is replaced by `column_<n>`; the first row may be data.
+        case identifierInHeader = "identifier_in_header"
         /// JSON: members of a top-level object that were not read as records (the envelope, the
         /// arrays other than the records' one); the detail names them, with kinds and element counts.
         case skippedMembers = "skipped_members"
@@ -72,11 +82,15 @@ public struct InputWarning: Sendable, Equatable, Codable {
     public var kind: Kind
     /// Counts only (e.g. "5 fields, header has 3"), never data.
     public var detail: String
+    /// How many of the counted thing this warning is about, when that is summed across
+    /// warnings (NUL bytes removed); nil otherwise.
+    public var amount: Int?
 
-    public init(line: Int, kind: Kind, detail: String = "") {
+    public init(line: Int, kind: Kind, detail: String = "", amount: Int? = nil) {
         self.line = line
         self.kind = kind
         self.detail = detail
+        self.amount = amount
     }
 }
 
@@ -172,6 +186,7 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         case recordTooLarge = "record_too_large"
         case tooManyFields = "too_many_fields"
         case binaryInput = "binary_input"           // not text (NUL-dominated, no structure)
+        case unterminatedQuote = "unterminated_quote" // CSV quote open at the end of an input that cannot be read again
     }
     public var kind: Kind
     public var path: String
@@ -183,6 +198,9 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// Records read before the failure (the partial count, labelled as such by callers).
     public var recordsBeforeFailure: Int
+    /// How the input was read up to the failure (format, dialect, encoding, bytes read), when
+    /// the reader got that far; nil when the input could not be opened or recognised.
+    public var input: InputDescription?
 
     public init(_ kind: Kind, path: String, line: Int? = nil, byteOffset: Int? = nil, message: String,
                 recordsBeforeFailure: Int = 0) {
