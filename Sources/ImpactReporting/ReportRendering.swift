@@ -39,6 +39,16 @@ public enum OutputSafety {
         return t
     }
 
+    /// ``plainText(_:)`` for an input path or a position in an input (`path:line`, an error line),
+    /// except that standard input's marker `-` keeps its leading `-` (`-`, `-:12: …`) when
+    /// `readsStandardInput`: it is ours, not a value of the leak.
+    public static func inputText(_ s: String, readsStandardInput: Bool) -> String {
+        if readsStandardInput, s == "-" || s.hasPrefix("-:") {
+            return "-" + plainText(String(s.dropFirst()))
+        }
+        return plainText(s)
+    }
+
     /// HTML text content: `& < > " '` escaped, then formula-neutralised.
     public static func html(_ s: String) -> String {
         var r = ""
@@ -75,8 +85,12 @@ extension ImpactReport {
     ///
     /// Idempotent: a neutralised string is left as it is, so a report read back from JSON and
     /// written again is unchanged (case `023-csv-formula-injection`; OWASP CSV injection).
+    ///
+    /// Standard input's marker `-` is ours, not the leak's: when an input is `-`, positions on it
+    /// (`-`, `-:12`, `-:12: message`) keep their leading `-` (tester finding F10).
     public func neutralised() -> ImpactReport {
-        let safe = OutputSafety.plainText
+        let readsStandardInput = inputs.contains { $0.path == "-" }
+        let safe: (String) -> String = { OutputSafety.inputText($0, readsStandardInput: readsStandardInput) }
         var r = self
         r.incompleteReasons = incompleteReasons.map(safe)
         for i in r.inputs.indices {
@@ -109,9 +123,11 @@ extension ImpactReport {
 public enum TextReport {
     public static func render(_ r: ImpactReport) -> String {
         var o = ""
+        let stdin = r.inputs.contains { $0.path == "-" }
+        let position: (String) -> String = { OutputSafety.inputText($0, readsStandardInput: stdin) }
         if !r.complete {
             o += "INCOMPLETE: an input could not be read to its end; counts below are a lower bound.\n"
-            for reason in r.incompleteReasons { o += "  \(OutputSafety.plainText(reason))\n" }
+            for reason in r.incompleteReasons { o += "  \(position(reason))\n" }
             o += "\n"
         }
         if r.complete && r.countsAreLowerBound {
@@ -121,7 +137,7 @@ public enum TextReport {
         if r.recordsWithoutIdentifier > 0 { o += ", \(r.recordsWithoutIdentifier) without any identifier" }
         o += "\n"
         for i in r.inputs {
-            var d = "  \(OutputSafety.plainText(i.path)): \(i.format)"
+            var d = "  \(position(i.path)): \(i.format)"
             if let c = i.compression { d += "+\(c)" }
             d += ", \(i.encoding)"
             if let del = i.delimiter { d += ", delimiter \(del == "\\t" || del == "\t" ? "TAB" : del)" }
@@ -170,14 +186,14 @@ public enum TextReport {
         if !r.warnings.isEmpty {
             o += "\nWarnings:\n"
             for w in r.warnings {
-                o += "  \(w.kind): \(w.count) (first: \(w.firstLines.prefix(5).map(OutputSafety.plainText).joined(separator: ", ")))"
+                o += "  \(w.kind): \(w.count) (first: \(w.firstLines.prefix(5).map(position).joined(separator: ", ")))"
                 if !w.detail.isEmpty { o += " — " + OutputSafety.plainText(w.detail) }
                 o += "\n"
             }
         }
         if !r.rejections.isEmpty {
             o += "\nRejected records:\n"
-            for x in r.rejections.prefix(20) { o += "  \(OutputSafety.plainText(x.input)):\(x.line): \(x.reason) \(OutputSafety.plainText(x.detail))\n" }
+            for x in r.rejections.prefix(20) { o += "  \(position(x.input)):\(x.line): \(x.reason) \(OutputSafety.plainText(x.detail))\n" }
             if r.rejectedRecords > 20 { o += "  … \(r.rejectedRecords - 20) more\n" }
         }
         let basis = r.identityBasis.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
