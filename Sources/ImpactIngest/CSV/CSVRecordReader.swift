@@ -17,9 +17,21 @@
 ///   warning ("5 fields, header has 3").
 /// - Blank lines give nothing; no value keeps a line end; a last record without a final line
 ///   end is complete.
-/// - NUL bytes are removed from values (`.nulBytes` warning per record); an unclosed quote at
-///   the end gives the last record and an `.unterminatedQuote` warning; invalid encoding gives
-///   one `.invalidEncoding` warning with the count and the line of the first replacement.
+/// - NUL bytes are removed from values (`.nulBytes` warning per record, with its `amount`);
+///   invalid encoding gives one `.invalidEncoding` warning with the count and the line of the
+///   first replacement.
+/// - A quoted field still open at the end of input (tester finding F2: one stray quote read the
+///   rest of a file as one value): when the input can be opened again (`reopen`), its record is
+///   rejected (`.unterminatedQuote`, the record's first line) and reading resumes on the line
+///   after the opening quote's line, the input being read again up to it (streaming, no
+///   buffering; the rejected record's bytes are bounded by the size limits like any record);
+///   otherwise (standard input) the record is kept with an `.unterminatedQuote` warning and
+///   ``run(into:)`` throws `.unterminatedQuote` after the last record, so the input is reported
+///   incomplete. A record whose quoted value holds lines shaped like records (at least
+///   `columns - 1` delimiters, and 2) gives a `.quotedRecords` warning.
+/// - With ``CSVHeaderEvidence``, a header cell that is an identifier is never a field name:
+///   it, and every cell that is a value of some kind, is named `column_<n>`, with one
+///   `.identifierInHeader` warning (positions and kinds).
 /// - A field over `maxFieldBytes`, a record over `maxRecordBytes` (`.recordTooLarge`) or over
 ///   `maxFields` values (`.tooManyFields`) is rejected with its line; its bytes are skipped
 ///   without being stored and reading goes on.

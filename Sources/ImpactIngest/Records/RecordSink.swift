@@ -106,6 +106,8 @@ public struct InputWarning: Sendable, Equatable, Codable {
 /// | --- | --- | --- |
 /// | CSV data record | rejected (`record_too_large` / `too_many_fields`) with its line; its bytes are skipped, not kept, up to the record's end; reading goes on | 0 (2 with `--strict`) |
 /// | CSV header (or first record without header) | the input stops: ``IngestError`` `.recordTooLarge` / `.tooManyFields` (line 1) | 65 |
+/// | CSV quoted field open at the end of input | its record rejected (`unterminated_quote`) with its line; reading resumes on the line after the quote's line (the file is read again up to it) | 0 (2 with `--strict`) |
+/// | the same on standard input (cannot be read again) | the record kept, warned; then ``IngestError`` `.unterminatedQuote`, the report says `complete: false` | 65 |
 /// | JSON Lines line | rejected (`record_too_large`, `nesting_too_deep`, `too_many_fields`) with its line; skipped up to its newline | 0 (2 with `--strict`) |
 /// | JSON document | the input stops (a document cannot be resynchronised): `.recordTooLarge`, `.nestingTooDeep`, `.tooManyFields` with line and byte offset; records before it are counted, the report says `complete: false` | 65 |
 ///
