@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
 import ImpactCore
+import ImpactReporting
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Writes command output: standard output (a closed pipe, as in `impact leak.csv | head`, is
 /// a normal end: exit 0 quietly) or a file created owner-only (0600) through a temporary file
-/// renamed into place, so that an interrupted run leaves no half-written output.
+/// renamed into place, so that an interrupted run leaves no half-written output; a device or
+/// FIFO given as `--out` is written in place, never replaced (``OutputDestination``).
 enum OutputWriter {
     /// Ignore SIGPIPE so that a closed pipe surfaces as EPIPE on write; on SIGINT or SIGTERM,
     /// remove the temporary output file being written (if any) and exit 130 at once (the
@@ -61,28 +63,18 @@ enum OutputWriter {
         FileHandle.standardError.write(Data((OutputSafety.plainText("impact: " + line) + "\n").utf8))
     }
 
-    /// Writes `data` to `path` atomically with mode 0600.
+    /// Writes `data` to `path` as ``OutputDestination`` plans it: a missing path or a regular
+    /// file (or a symbolic link's regular target) is replaced atomically by a 0600 file; a
+    /// character device or FIFO (`/dev/null`, a named pipe) is written in place; `/dev/stdout`
+    /// is standard output (a closed reader ends the run quietly, exit 0, as for a pipe); a
+    /// directory, block device or socket is refused.
     static func writeFile(_ data: Data, to path: String) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        setPendingTemporaryPath(tmp)
-        defer { setPendingTemporaryPath(nil) }
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CLIError.cannotWrite("\(path): \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
-            var off = 0
-            while off < buf.count {
-                let n = write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 { if errno == EINTR { continue }; ok = false; return }
-                off += n
-            }
-        }
-        if fsync(fd) != 0 { ok = false }
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw CLIError.cannotWrite("\(path): \(String(cString: strerror(errno)))")
+        do {
+            try OutputDestination.write(data, to: path, temporary: setPendingTemporaryPath)
+        } catch OutputDestinationError.brokenPipe {
+            exit(0)
+        } catch let e as OutputDestinationError {
+            throw CLIError.cannotWrite(e.description)
         }
     }
 }

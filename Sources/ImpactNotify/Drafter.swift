@@ -237,7 +237,8 @@ public struct Drafter {
 }
 
 /// Writes documents owner-only (mode 0600) through a temporary file and a rename, so that a
-/// reader never sees half a draft and nobody else can read it.
+/// reader never sees half a draft and nobody else can read it (``OutputDestination``: an
+/// existing symbolic link is followed, a device or FIFO written in place).
 public enum DraftWriter {
     /// Writes each document under `directory` (created 0700 when missing); returns the paths written.
     public static func write(_ documents: [DraftDocument], to directory: String) throws -> [String] {
@@ -254,25 +255,11 @@ public enum DraftWriter {
         return written
     }
 
-    /// `data` to `path` via `path.tmp-<pid>` created 0600, then `rename(2)`.
+    /// `data` to `path` as ``OutputDestination`` plans it: a missing or regular file (also
+    /// through a symbolic link, which is kept) is replaced by a 0600 file through a temporary
+    /// file and `rename(2)`; a device or FIFO is written in place, never replaced.
+    /// - Throws: ``OutputDestinationError`` (path and reason).
     public static func writeAtomically(_ data: Data, to path: String) throws {
-        let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission) }
-        var ok = true
-        data.withUnsafeBytes { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Foundation.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n <= 0 { ok = false; break }
-                off += n
-            }
-        }
-        if fchmod(fd, 0o600) != 0 { ok = false }
-        if close(fd) != 0 { ok = false }
-        guard ok, rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw CocoaError(.fileWriteUnknown)
-        }
+        try OutputDestination.write(data, to: path)
     }
 }

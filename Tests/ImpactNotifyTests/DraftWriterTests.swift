@@ -25,8 +25,35 @@ import ImpactReporting
             #expect(try Self.mode(path) == 0o600, "\(path)")
             #expect(FileManager.default.contents(atPath: path) == d.contents)
         }
-        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: out).filter { $0.contains(".tmp-") }
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: out).filter { $0.hasSuffix(".tmp") || $0.contains(".tmp-") }
         #expect(leftovers.isEmpty)
+    }
+
+    /// Finding F1: a draft path that is a symbolic link is written through (the link is
+    /// kept, its target replaced atomically); a FIFO is written in place, not replaced.
+    @Test func symbolicLinkAndFIFOAreNotReplaced() throws {
+        let dir = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("kept.json").path, link = dir.appendingPathComponent("link.json").path
+        try Data("old".utf8).write(to: URL(fileURLWithPath: target))
+        #expect(symlink("kept.json", link) == 0)
+        try DraftWriter.writeAtomically(Data("draft".utf8), to: link)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "kept.json")
+        #expect(FileManager.default.contents(atPath: target) == Data("draft".utf8))
+        #expect(try Self.mode(target) == 0o600)
+
+        let fifo = dir.appendingPathComponent("fifo.json").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // Reader opened first (non-blocking), so the writer's open does not wait.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        try DraftWriter.writeAtomically(Data("draft".utf8), to: fifo)
+        var buf = [UInt8](repeating: 0, count: 16)
+        let n = read(reader, &buf, buf.count)
+        #expect(n == 5)
+        var st = stat()
+        #expect(lstat(fifo, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO)
     }
 
     @Test func formatsAndControllersAreSelected() throws {
