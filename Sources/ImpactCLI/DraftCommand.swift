@@ -21,7 +21,11 @@ struct DraftCommand: ParsableCommand {
         REPORT.json is `impact LEAK --format json --out REPORT.json`. The incident facts (dates,
         identities, circumstances, measures) come from --incident FILE (YAML or JSON; start from
         `impact draft --incident-template REPORT.json`). What is missing stays "À COMPLÉTER" and
-        is listed in each draft. Files are written under --out, one folder per controller, mode 0600.
+        is listed in each draft. The incident file is checked against schemas/incident.schema.json
+        first: an unknown key, a wrong type or value, a date that is not a real calendar date are
+        all listed with their line (exit 65); a controller id the report does not have is a
+        warning (its facts are not used). Files are written under --out, one folder per
+        controller, mode 0600.
         Exit codes: 0 drafted; 64 usage error; 65 a report, incident or previous notification
         that cannot be decoded; 66 a file that cannot be read; 74 an output that cannot be written.
         """)
@@ -92,6 +96,12 @@ struct DraftCommand: ParsableCommand {
             do { facts = try IncidentFactsLoader.load(path: incident) } catch let e as IncidentFactsError {
                 if case .unreadable = e { throw fail(e.description, ImpactExit.noInput) }
                 throw fail(e.description, ImpactExit.corruptInput)
+            }
+            // A controller id of the incident file that the report does not have: its facts
+            // are not used (a typo, or a file shared by several cases): said, not fatal.
+            let known = Set(loaded.controllers.map(\.id))
+            for id in (facts?.controllers?.keys.sorted() ?? []) where !known.contains(id) {
+                stderr.write(Data("impact draft: warning: incident file: controllers.\(OutputSafety.plainText(id)): not a controller of the report; its facts are not used\n".utf8))
             }
         } else {
             stderr.write(Data("impact draft: no --incident FILE: every incident fact stays \"À COMPLÉTER\" and the severity uses the documented defaults.\n".utf8))

@@ -8,7 +8,9 @@ import Yams
 /// nodes and converted to the JSON data model (booleans and nulls by YAML's resolution; every
 /// other scalar, numbers and timestamps included, as the string written, so that an unquoted
 /// FINESS `010008407` keeps its leading zero), so that both forms decode through the same
-/// snake_case `JSONDecoder`. Unknown keys are ignored.
+/// snake_case `JSONDecoder`. Before decoding, ``IncidentFactsValidator`` checks the whole file
+/// against `schemas/incident.schema.json` (unknown keys, types, enumerations, identifier
+/// patterns, real calendar dates) and every problem is reported at once, with its line.
 ///
 /// Contract: throws ``IncidentFactsError``, which says where (a key path or a line) and what
 /// kind of problem, never the offending value.
@@ -22,9 +24,18 @@ public enum IncidentFactsLoader {
     public static func decode(_ data: Data) throws -> IncidentFacts {
         let first = data.first { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
         var json = data
-        if first != UInt8(ascii: "{") {
+        let isJSON = first == UInt8(ascii: "{")
+        let node: Node?
+        if isJSON {
+            let object: Any
+            do { object = try JSONSerialization.jsonObject(with: data) } catch { throw IncidentFactsError.syntax(line: nil) }
+            guard object is [String: Any] else { throw IncidentFactsError.notAMapping }
+            // Read as YAML too, for the line numbers of the problems (JSON is YAML's flow style);
+            // when the YAML parser disagrees, the same tree without lines.
+            let text = String(data: data, encoding: .utf8)
+            node = text.flatMap { try? Yams.compose(yaml: $0) } ?? yamlNode(object)
+        } else {
             guard let text = String(data: data, encoding: .utf8) else { throw IncidentFactsError.notUTF8 }
-            let node: Node?
             do { node = try Yams.compose(yaml: text) } catch let e as YamlError {
                 throw IncidentFactsError.syntax(line: Self.line(of: e))
             }
@@ -33,12 +44,37 @@ public enum IncidentFactsLoader {
             guard object is [String: Any] else { throw IncidentFactsError.notAMapping }
             json = try JSONSerialization.data(withJSONObject: object)
         }
+        if let node {
+            let problems = IncidentFactsValidator.problems(node, json: isJSON)
+            if !problems.isEmpty { throw IncidentFactsError.problems(problems) }
+        }
         let dec = JSONDecoder()
         dec.keyDecodingStrategy = .convertFromSnakeCase
         do { return try dec.decode(IncidentFacts.self, from: json) } catch let e as DecodingError {
             throw IncidentFactsError.invalid(path: Self.path(of: e), kind: Self.kind(of: e))
         } catch {
             throw IncidentFactsError.syntax(line: nil)
+        }
+    }
+
+    /// A JSONSerialization object as a YAML node without positions (strings quoted, numbers
+    /// plain), for ``IncidentFactsValidator``.
+    static func yamlNode(_ object: Any) -> Node {
+        switch object {
+        case let d as [String: Any]:
+            return .mapping(Node.Mapping(d.sorted { $0.key < $1.key }.map { (Node($0.key), yamlNode($0.value)) }))
+        case let a as [Any]:
+            return .sequence(Node.Sequence(a.map(yamlNode)))
+        case is NSNull:
+            return .scalar(Node.Scalar("null", Tag(.null), .plain))
+        case let n as NSNumber where String(cString: n.objCType) == "c": // a JSON boolean
+            return .scalar(Node.Scalar(n.boolValue ? "true" : "false", Tag(.bool), .plain))
+        case let n as NSNumber:
+            return .scalar(Node.Scalar(n.stringValue, Tag(.int), .plain))
+        case let s as String:
+            return .scalar(Node.Scalar(s, Tag(.str), .doubleQuoted))
+        default:
+            return .scalar(Node.Scalar("", Tag(.str), .doubleQuoted))
         }
     }
 
@@ -105,6 +141,8 @@ public enum IncidentFactsError: Error, CustomStringConvertible, Equatable {
     case syntax(line: Int?)
     case notAMapping
     case invalid(path: String, kind: String)
+    /// Every problem found against the schema, in document order (``IncidentFactsValidator``).
+    case problems([IncidentFactsValidator.Problem])
 
     public var description: String {
         switch self {
@@ -113,6 +151,9 @@ public enum IncidentFactsError: Error, CustomStringConvertible, Equatable {
         case .syntax(let l): return "incident file is not valid YAML or JSON" + (l.map { " (line \($0 + 1))" } ?? "")
         case .notAMapping: return "incident file must be a mapping of keys to values"
         case .invalid(let p, let k): return "incident file: \(p.isEmpty ? "document" : p): \(k) (see schemas/incident.schema.json)"
+        case .problems(let list):
+            let head = "incident file: \(list.count) problem\(list.count == 1 ? "" : "s") (see schemas/incident.schema.json)"
+            return ([head] + list.map { "  " + $0.description }).joined(separator: "\n")
         }
     }
 }
