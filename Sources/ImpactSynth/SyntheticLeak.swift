@@ -2,7 +2,8 @@ import Foundation
 
 /// Writes a synthetic leak and its ground truth.
 ///
-/// `write(_:to:)` creates `directory` if needed and writes two files into it: the leak
+/// `write(_:to:)` creates `directory` if needed (0700) and writes two files into it (0600,
+/// like every file `impact` writes; an existing path is opened, never replaced): the leak
 /// (``SynthConfig/leakFileName``: `leak.csv`, `leak.csv.gz`, `leak.jsonl`, `leak.json`…) and
 /// `truth.json` (``SynthTruth``, the JSON shape of ../shared/samples/*.truth.json, keys sorted).
 /// The same configuration gives the same bytes in both files.
@@ -17,7 +18,8 @@ public enum SyntheticLeak {
     public static func write(_ config: SynthConfig, to directory: URL) throws -> SynthTruth {
         try config.validate()
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
         } catch {
             throw SynthError.io("cannot create the output directory")
         }
@@ -51,7 +53,7 @@ public enum SyntheticLeak {
         }
         try file.close()
         do {
-            try encode(truth).write(to: directory.appendingPathComponent(truthFileName))
+            try LeakFile.writeOwnerOnly(try encode(truth), to: directory.appendingPathComponent(truthFileName).path)
         } catch {
             throw SynthError.io("cannot write \(truthFileName)")
         }

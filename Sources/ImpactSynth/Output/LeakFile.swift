@@ -1,5 +1,8 @@
 import CZlib
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The leak file being written: plain or gzip-compressed, fed in large chunks.
 ///
@@ -12,15 +15,10 @@ final class LeakFile {
     private var deflated: [UInt8]
     private(set) var bytesWritten = 0
 
+    /// Opens (creating it owner-only, 0600) the file at `url`, truncated.
     init(url: URL, gzip: Bool) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw SynthError.io("cannot create \(url.lastPathComponent)")
-        }
-        do {
-            handle = try FileHandle(forWritingTo: url)
-        } catch {
-            throw SynthError.io("cannot open \(url.lastPathComponent) for writing")
-        }
+        let fd = try LeakFile.openOwnerOnly(url.path)
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         deflated = []
         if gzip {
             let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
@@ -35,6 +33,31 @@ final class LeakFile {
             }
             stream = s
             deflated = [UInt8](repeating: 0, count: 1 << 18)
+        }
+    }
+
+    /// `open(2)` for writing, truncated, created 0600; an existing regular file is made 0600
+    /// too (README: files `impact` writes are owner-only). The path is opened, never replaced:
+    /// a symbolic link is written through, a FIFO or device in place.
+    static func openOwnerOnly(_ path: String) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw SynthError.io("cannot create \((path as NSString).lastPathComponent)") }
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && fchmod(fd, 0o600) != 0 {
+            _ = Glibc.close(fd)
+            throw SynthError.io("cannot make \((path as NSString).lastPathComponent) owner-only")
+        }
+        return fd
+    }
+
+    /// Writes `data` to `path` through ``openOwnerOnly(_:)``.
+    static func writeOwnerOnly(_ data: Data, to path: String) throws {
+        let handle = FileHandle(fileDescriptor: try openOwnerOnly(path), closeOnDealloc: true)
+        do {
+            try handle.write(contentsOf: data)
+            try handle.close()
+        } catch {
+            throw SynthError.io("cannot write \((path as NSString).lastPathComponent)")
         }
     }
 
