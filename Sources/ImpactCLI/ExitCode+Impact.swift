@@ -14,7 +14,8 @@ import ImpactStore
 /// | 74 | the output cannot be written (a report file, or the case database: disk full, permissions) |
 /// | 75 | the case is in use by another run (`--case`: its lock `CASE.db.lock` is held); try again later |
 /// | 78 | the case cannot be used: its key file is missing or is not the case's key, the file is not an `impact` case, or it was written by a newer `impact` |
-/// | 130 | interrupted (SIGINT); with `--case`, the case is left as it was before the run |
+/// | 130 | interrupted (SIGINT, Ctrl-C): one line on standard error, no output file left half-written; with `--case`, the case is left as it was before the run |
+/// | 143 | terminated (SIGTERM): the same |
 ///
 /// `impact report` and `impact cases list` exit 66 when the case does not exist or has no
 /// completed run yet.
@@ -29,6 +30,8 @@ public enum ImpactExit {
     public static let caseLocked: Int32 = 75
     public static let caseUnusable: Int32 = 78
     public static let interrupted: Int32 = 130
+    /// 128 + SIGTERM (15), the shell's convention.
+    public static let terminated: Int32 = 143
 
     /// The exit code of a case error.
     static func code(for error: CaseStoreError) -> Int32 {
@@ -47,6 +50,7 @@ public enum ImpactExit {
     64 usage error; 65 corrupt or truncated input (report marked incomplete);
     66 input cannot be opened; 74 output (or case database) cannot be written;
     75 case in use by another run; 78 case unusable (missing or wrong key, not
-    a case, newer version); 130 interrupted.
+    a case, newer version); 130 interrupted (SIGINT); 143 terminated
+    (SIGTERM).
     """
 }

@@ -12,13 +12,16 @@ import Glibc
 /// FIFO given as `--out` is written in place, never replaced (``OutputDestination``).
 enum OutputWriter {
     /// Ignore SIGPIPE so that a closed pipe surfaces as EPIPE on write; on SIGINT or SIGTERM,
-    /// remove the temporary output file being written (if any) and exit 130 at once (the
+    /// remove the temporary output file being written (if any), say so in one line on standard
+    /// error and exit at once: 130 for SIGINT, 143 for SIGTERM (128 + the signal number; the
     /// handler also replaces an ignored disposition inherited from the parent).
     static func installSignalHandling() {
         signal(SIGPIPE, SIG_IGN)
-        let onInterrupt: @convention(c) (Int32) -> Void = { _ in
+        if interruptMessage == nil { interruptMessage = strdup("impact: interrupted; nothing written (a case is left as it was before the run)\n") }
+        let onInterrupt: @convention(c) (Int32) -> Void = { signo in
             if let p = pendingTemporaryPath { unlink(p) }
-            _exit(130)
+            if let m = interruptMessage { _ = write(2, m, strlen(m)) }
+            _exit(signo == SIGTERM ? ImpactExit.terminated : ImpactExit.interrupted)
         }
         signal(SIGINT, onInterrupt)
         signal(SIGTERM, onInterrupt)
@@ -91,6 +94,9 @@ enum CLIError: Error, CustomStringConvertible {
 /// The temporary output file being written, as a C string the signal handler can unlink
 /// (async-signal-safe: no allocation in the handler).
 nonisolated(unsafe) private var pendingTemporaryPath: UnsafeMutablePointer<CChar>?
+
+/// The line the signal handler writes, allocated before any signal can come.
+nonisolated(unsafe) private var interruptMessage: UnsafeMutablePointer<CChar>?
 
 private func setPendingTemporaryPath(_ path: String?) {
     let old = pendingTemporaryPath
