@@ -11,10 +11,14 @@ public enum ReportJSON {
         let enc = JSONEncoder()
         enc.keyEncodingStrategy = .convertToSnakeCase
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try enc.encode(report.neutralised())
+        var data = try enc.encode(report.neutralised().withDisplayedConfidences())
         data.append(0x0A)
         return data
     }
+
+    /// A field's confidence as reports show it: rounded to two decimals (`0.58`, never
+    /// `0.5800000000000001`), so that the JSON and the text agree and stay byte-stable.
+    public static func displayedConfidence(_ c: Double) -> Double { (c * 100).rounded() / 100 }
 
     public static func decode(_ data: Data) throws -> ImpactReport {
         let dec = JSONDecoder()
@@ -175,7 +179,7 @@ public enum TextReport {
         o += "\nFields:\n"
         for f in r.fields {
             let cs = f.categories.isEmpty ? "-" : f.categories.joined(separator: ", ")
-            o += "  \(OutputSafety.plainText(f.name)): \(cs)  (confidence \(f.confidence)"
+            o += "  \(OutputSafety.plainText(f.name)): \(cs)  (confidence \(ReportJSON.displayedConfidence(f.confidence))"
             if f.invalidValues > 0 { o += ", \(f.invalidValues) invalid" }
             o += ")\n"
             for e in f.evidence { o += "      \(OutputSafety.plainText(e))\n" }
@@ -197,7 +201,7 @@ public enum TextReport {
             if r.rejectedRecords > 20 { o += "  … \(r.rejectedRecords - 20) more\n" }
         }
         let basis = r.identityBasis.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-        o += "\nSubjects identified by: \(basis.joined(separator: ", "))\n"
+        if !basis.isEmpty { o += "\nSubjects identified by: \(basis.joined(separator: ", "))\n" }
         return o
     }
 
@@ -224,3 +228,12 @@ let DataCategoryOrder: [String: Int] = {
     for c in DataCategory.allCases { d[c.rawValue] = c.index }
     return d
 }()
+
+extension ImpactReport {
+    /// The report with each field's confidence rounded as shown (``ReportJSON/displayedConfidence(_:)``).
+    func withDisplayedConfidences() -> ImpactReport {
+        var r = self
+        for i in r.fields.indices { r.fields[i].confidence = ReportJSON.displayedConfidence(r.fields[i].confidence) }
+        return r
+    }
+}
