@@ -67,8 +67,12 @@ public struct NotificationBuilder {
         }
 
         // 2–3. Organisation, contact, DPO.
-        let orgName: Sourced<String> = ident?.name.map { Sourced($0, source: "\(ctl).name") }
-            ?? c.name.map { Sourced($0, source: "\(here).name") } ?? { missing.append("organisation.name"); return Sourced(nil, source: todo) }()
+        // A name equal to the data's is the one `--incident-template` pre-filled: its source
+        // is the analysis (finding F13), not the incident file.
+        let orgName: Sourced<String>
+        if let n = ident?.name, n != c.name { orgName = Sourced(n, source: "\(ctl).name") }
+        else if let n = c.name { orgName = Sourced(n, source: "\(here).name" + (ident?.name != nil ? " (kept in the incident file)" : "")) }
+        else { missing.append("organisation.name"); orgName = Sourced(nil, source: todo) }
         let organisation = CNILNotification.Organisation(
             name: orgName,
             siren: str("organisation.siren", ident?.siren, "\(ctl).siren"),
