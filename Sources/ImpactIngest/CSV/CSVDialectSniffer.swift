@@ -20,7 +20,8 @@
 /// a column votes *value* when its first cell is an identifier (a valid NIR, an e-mail…) or
 /// shares a value kind (a known given name, a frequent family name, an exam term, a date…)
 /// with at least half of the column's non-empty cells below; it votes *name* when its first
-/// cell is a known column name. More *value* than *name* votes: the first record is data.
+/// cell is a known column name. More *value* than *name* votes, or no *name* vote while some
+/// first-row cell looks like a value at all: the first record is data.
 /// So `DUPONT;Jean;Lyon;Glycémie` over rows of names and exams is data, and its cells are
 /// never printed as field names (tester finding F3). Pass `hasHeader` explicitly to decide.
 public enum CSVDialectSniffer {
@@ -184,13 +185,19 @@ public enum CSVDialectSniffer {
     /// the type's documentation): more columns vote *value* than *name*.
     static func firstRowIsValues(_ rows: [[[UInt8]]], evidence: any CSVHeaderEvidence) -> Bool {
         guard let first = rows.first else { return false }
-        var names = 0, values = 0
+        var names = 0, values = 0, valueLike = 0
         for (column, cell) in first.enumerated() {
             cell.withUnsafeBytes { cell in
-                if evidence.isColumnName(cell) { names += 1; return }
-                if evidence.identifierKind(of: cell) != nil { values += 1; return }
+                if evidence.identifierKind(of: cell) != nil { values += 1; valueLike += 1; return }
                 let kinds = evidence.valueKinds(of: cell)
+                if evidence.isColumnName(cell) {
+                    // A known column name that is also a value ("Bilan lipidique": `bilan` names
+                    // columns, the whole is an exam) votes neither way.
+                    if kinds != 0 { valueLike += 1 } else { names += 1 }
+                    return
+                }
                 guard kinds != 0 else { return }
+                valueLike += 1
                 var filled = 0, shared = 0
                 for row in rows.dropFirst() where column < row.count && !row[column].isEmpty {
                     filled += 1
@@ -199,6 +206,10 @@ public enum CSVDialectSniffer {
                 if filled > 0, shared * 2 >= filled { values += 1 }
             }
         }
-        return values > names
+        // No cell is a known column name but some look like values (a name, an exam term…):
+        // data. Taking a header for data costs one odd record; taking a patient for a header
+        // prints their name as field names (tester findings F3, N6: `Xiong;Wen;Shenzhen;Bilan
+        // lipidique`, a rare name over rows the lexicons do not know).
+        return values > names || (names == 0 && valueLike > 0)
     }
 }
