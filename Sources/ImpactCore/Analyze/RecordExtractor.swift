@@ -51,6 +51,9 @@ struct ExtractedRecord {
     /// phone fallback used when the record has no other key.
     var nirKey: UInt64 = 0
     var nameKey: UInt64 = 0
+    /// A full-name field's order-free key, besides its ordered one (``nameKey``) when capitals
+    /// told the family name apart (0: none).
+    var fullNameKey: UInt64 = 0
     var fallbackKey: UInt64 = 0
     var fallbackKind: UInt8 = SubjectKeyKind.email.rawValue
     /// The record's health professional (raw key; 0: none).
@@ -204,6 +207,12 @@ final class RecordExtractor {
                                             given: firstAt >= 0 ? r.value(firstAt) : none)
             } else if fullAt >= 0 {
                 tokens = personNameKeyBytes(fullName: r.value(fullAt))
+                // The order-free key too when capitals gave an ordered one, so "Jean DUPONT",
+                // "Jean Dupont" and "jean dupont" are one person (second tester, N5).
+                if let ordered = tokens, ordered.contains(0x1F), let free = orderFreeFullNameBytes() {
+                    e.fullNameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), free), dobBytes.bytes)).rawValue
+                    tokens = personNameKeyBytes(fullName: r.value(fullAt))
+                }
             }
             if let tokens {
                 e.nameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), tokens), dobBytes.bytes)).rawValue
@@ -293,6 +302,7 @@ final class RecordExtractor {
         let f = foldBuffer.base
         let length = TextFold.fold(v, into: UnsafeMutableBufferPointer(start: f, count: need), preservingCase: true)
         tokenize(f, length)
+        joinElidedLetters(f)
         let n = tokens.count
         guard n > 0 else { return nil }
         // Stable partition into `spareTokens`: capital tokens first, then the others.
@@ -324,6 +334,32 @@ final class RecordExtractor {
         guard n >= 2 else { return nil }
         sortTokens(f, 0, n)
         return joinedTokens(f, familyCount: nil)
+    }
+
+    /// The order-free key bytes of the full name last given to ``personNameKeyBytes(fullName:)``
+    /// (its folded, lower-cased tokens are still in ``tokens``): sorted, separated by 0x20.
+    private func orderFreeFullNameBytes() -> UnsafeRawBufferPointer? {
+        guard tokens.count >= 2 else { return nil }
+        let f = foldBuffer.base
+        sortTokens(f, 0, tokens.count)
+        return joinedTokens(f, familyCount: nil)
+    }
+
+    /// Joins a one-letter token to the next one in place (`N'GUYEN`, `D'ALMEIDA` fold to
+    /// `N GUYEN`, `D ALMEIDA`): the elided article is part of the name (second tester, N4).
+    private func joinElidedLetters(_ f: UnsafeMutablePointer<UInt8>) {
+        var k = 0
+        while k + 1 < tokens.count {
+            let t = tokens[k], next = tokens[k + 1]
+            if t.end - t.start == 1 && f[Int(t.start)] &- 0x30 >= 10 {
+                let n = Int(next.end - next.start)
+                (f + Int(t.end)).update(from: f + Int(next.start), count: n)
+                tokens[k] = TokenSpan(start: t.start, end: t.end + Int32(n))
+                for j in (k + 1)..<(tokens.count - 1) { tokens[j] = tokens[j + 1] }
+                tokens.count -= 1
+            }
+            k += 1
+        }
     }
 
     /// Splits the folded text `f[0..<length]` into its space-separated tokens (``tokens``).

@@ -254,6 +254,7 @@ final class RecordProcessor {
         linker.beginRecord()
         if e.nirKey != 0 { linker.addKey(SubjectKey(rawValue: e.nirKey), kind: .nationalID) }
         if e.nameKey != 0 { linker.addKey(SubjectKey(rawValue: e.nameKey), kind: .nameAndBirthDate) }
+        if e.fullNameKey != 0 { linker.addKey(SubjectKey(rawValue: e.fullNameKey), kind: .nameAndBirthDate) }
         if e.pidAt >= 0 {
             let t = trimmed(r.value(Int(e.pidAt)))
             linkBuffer.reserve(t.count)

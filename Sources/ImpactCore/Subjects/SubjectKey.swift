@@ -18,8 +18,9 @@ public enum SubjectKeyKind: UInt8, CaseIterable, Sendable {
     /// (a child's record can carry the insured parent's NIR: regulatory.md §6.1).
     case nationalID = 1
     /// Normalised family name, then given names (separators inside each part removed, the parts
-    /// in order, both required) + birth date; a single full-name field counts its capitalised
-    /// words as the family name, else is order-free (two words at least).
+    /// in order, both required) + birth date; a single full-name field gives an order-free key
+    /// (two words at least) and, when its capitalised words mark the family name, the ordered
+    /// key too.
     case nameAndBirthDate = 2
     /// A patient id (IPP), meaningful only within its controller.
     case patientID = 3
