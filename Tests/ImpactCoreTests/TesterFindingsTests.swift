@@ -67,6 +67,33 @@ import Testing
         #expect(try CLI.run([], shell: "'\(CLI.binary)' - --strict < '\(path)'").status == 65)
     }
 
+    /// Second tester, N1 (`q_two.csv`): quotes opened on lines 12 and 72 merged the 60 rows
+    /// between them into one value; 40 subjects of 100 were reported as complete and exact. Now
+    /// the merged record is rejected (`merged_records`, line 12) and its other lines are read
+    /// again as records; the second quote is an unterminated one (line 72).
+    @Test func twoStrayQuotesMergedTheRowsBetweenThem() throws {
+        var text = "nom,nir,commentaire\n"
+        for i in 0..<100 {
+            let comment = i == 10 ? "\"a" : (i == 70 ? "\"b" : "RAS")
+            text += "NOM\(i),\(Self.nir(1 + i % 2, 40 + i % 60, 1 + i % 12, "75", 100 + i, 1)),\(comment)\n"
+        }
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.write(dir, "q_two.csv", text)
+        for threads in [1, 2] {
+            var options = AnalysisOptions()
+            options.threads = threads
+            let report = LeakAnalyzer(options: options).analyze(paths: [path]).report
+            #expect(report.records == 100)
+            #expect(report.rejectedRecords == 2)
+            #expect(report.subjects == 98)
+            #expect(report.countsAreLowerBound)
+            #expect(report.rejections.map(\.line) == [12, 72])
+            #expect(report.rejections.map(\.reason) == ["merged_records", "unterminated_quote"])
+        }
+        #expect(try CLI.run([path, "--strict"]).status == 2)
+    }
+
     /// `noheader_text200.csv`: 200 rows `DUPONT;Jean;Lyon;Glycémie`-style, no header.
     static let noHeaderText200: String = {
         let family = ["DUPONT", "MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU"]

@@ -28,7 +28,10 @@
 ///   otherwise (standard input) the record is kept with an `.unterminatedQuote` warning and
 ///   ``run(into:)`` throws `.unterminatedQuote` after the last record, so the input is reported
 ///   incomplete. A record whose quoted value holds lines shaped like records (at least
-///   `columns - 1` delimiters, and 2) gives a `.quotedRecords` warning.
+///   `columns - 1` delimiters, and 2: a stray quote closed by another one, lines later) is
+///   rejected (`.mergedRecords`) and reading resumes on the line after its first line, the
+///   input read again (at most 64 times per input, then a `.quotedRecords` warning, as on
+///   standard input).
 /// - With ``CSVHeaderEvidence``, a header cell that is an identifier is never a field name:
 ///   it, and every cell that is a value of some kind, is named `column_<n>`, with one
 ///   `.identifierInHeader` warning (positions and kinds).
@@ -164,14 +167,17 @@ public final class CSVRecordReader {
             if let deferredError { throw deferredError }
             var source: ByteSource? = headIsWhole ? nil : decoder
             while true {
-                if let s = source {
+                if let s = source, !state.stopForResume {
                     while true {
                         let n = try s.read(into: buffer)
                         if n == 0 { break }
                         try state.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), decoder: decoder)
+                        if state.stopForResume { break }
                     }
                 }
-                try state.finish()
+                // Stopped for a record of merged lines: what is left of this pass is read again.
+                if !state.stopForResume { try state.finish() }
+                state.stopForResume = false
                 // A quoted field open at the end: its record was rejected; the input is read
                 // again from the line after the opening quote's line.
                 guard let line = state.resumeAfterLine, let reopen else { break }
@@ -340,6 +346,13 @@ private struct ParseState: ~Copyable {
     var unresumedQuoteLine: Int? = nil
     /// The current record is closed by the end of input (not by a line end).
     var atEnd = false
+    /// Set with ``resumeAfterLine`` when a record whose quoted field holds record-shaped lines
+    /// was rejected mid-stream: parsing stops and the input is read again after its first line.
+    var stopForResume = false
+    /// Mid-stream resumptions so far (each reads the input again from its start), at most
+    /// ``maxMergedRecordResumptions``; past that such records are kept with a warning.
+    var mergedRecordResumptions = 0
+    static let maxMergedRecordResumptions = 64
     /// Tells identifiers among the header's names.
     var headerEvidence: (any CSVHeaderEvidence)? = nil
 
@@ -376,7 +389,10 @@ private struct ParseState: ~Copyable {
                                             outputOffset: bytes.count, fieldEnds: endsRoom())
             offset += step.consumed
             account(written: step.written, fields: step.fields)
-            if step.event == .record { try endRecord() }
+            if step.event == .record {
+                try endRecord()
+                if stopForResume { return }
+            }
         }
         streamOffset += chunk.count
         if let last = chunk.last { lastByte = last }
@@ -478,6 +494,19 @@ private struct ParseState: ~Copyable {
             }
             return
         }
+        let lastLine = atEnd ? tokenizer.lineTerminators + 1 : tokenizer.lineTerminators
+        if lastLine > line, canResume, mergedRecordResumptions < Self.maxMergedRecordResumptions,
+           quotedRecordLines(columns: columns) > 0 {
+            // A stray quote merged the lines up to the next quote into one value: reject this
+            // record and read its other lines again as records (second tester, N1).
+            mergedRecordResumptions += 1
+            rejected += 1
+            resumeAfterLine = line
+            stopForResume = true
+            sink.reject(RecordRejection(line: line, reason: .mergedRecords,
+                                        detail: "a quoted field runs over \(lastLine - line) more line\(lastLine - line == 1 ? "" : "s") shaped like records (a stray quote); reading resumes on line \(line + 1) with that quote taken as text"))
+            return
+        }
         let count = fieldCount
         if count != columns {
             sink.warn(InputWarning(line: line, kind: .raggedRow,
@@ -497,7 +526,6 @@ private struct ParseState: ~Copyable {
             sink.warn(InputWarning(line: line, kind: .nulBytes, detail: "\(tokenizer.nulBytes) NUL byte\(tokenizer.nulBytes == 1 ? "" : "s") removed",
                                    amount: tokenizer.nulBytes))
         }
-        let lastLine = atEnd ? tokenizer.lineTerminators + 1 : tokenizer.lineTerminators
         if lastLine > line { warnQuotedRecords(line: line, columns: columns) }
         deriveStartsAndIDs()
         let values = ends.count
@@ -517,6 +545,16 @@ private struct ParseState: ~Copyable {
     /// break) has lines shaped like records: at least as many delimiters as a record has
     /// (`columns - 1`, at least 2). A stray quote then merged them into one record.
     private func warnQuotedRecords(line: Int, columns: Int) {
+        let shaped = quotedRecordLines(columns: columns)
+        guard shaped > 0 else { return }
+        let needed = max(columns - 1, 2)
+        sink.warn(InputWarning(line: line, kind: .quotedRecords,
+                               detail: "a quoted field of the record on this line holds \(shaped) line\(shaped == 1 ? "" : "s") with \(needed) or more delimiters: a stray quote may have merged records"))
+    }
+
+    /// Lines inside the current record's values that are shaped like records: after a line
+    /// break, at least `columns - 1` (and 2) delimiters.
+    private func quotedRecordLines(columns: Int) -> Int {
         let needed = max(columns - 1, 2)
         let delimiter = tokenizer.delimiter
         var shaped = 0
@@ -540,9 +578,7 @@ private struct ParseState: ~Copyable {
             if afterBreak, delimiters >= needed { shaped += 1 }
             start = end
         }
-        guard shaped > 0 else { return }
-        sink.warn(InputWarning(line: line, kind: .quotedRecords,
-                               detail: "a quoted field of the record on this line holds \(shaped) line\(shaped == 1 ? "" : "s") with \(needed) or more delimiters: a stray quote may have merged records"))
+        return shaped
     }
 
     /// Fills `starts` (value i starts where value i-1 ends) and extends `ids` to cover `ends`.

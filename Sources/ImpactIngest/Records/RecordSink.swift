@@ -43,6 +43,10 @@ public struct RecordRejection: Sendable, Equatable, Codable {
         /// CSV: a quoted field still open at the end of input. The record, from its first line
         /// to the line of the opening quote, is rejected; reading resumes on the next line.
         case unterminatedQuote = "unterminated_quote"
+        /// CSV: a quoted field holds lines shaped like records (a stray quote merged them). When
+        /// the input can be read again, the record is rejected and reading resumes on the line
+        /// after its first line, that quote taken as text.
+        case mergedRecords = "merged_records"
     }
     public var line: Int
     public var reason: Reason
