@@ -143,6 +143,7 @@ public enum IncidentFactsValidator {
             }
         case .object(let fields):
             guard case .mapping(let map) = node else { problem("expected a mapping, found \(kind(node))"); return }
+            duplicateKeys(map, path: path, into: &out)
             for (k, v) in map {
                 let key = k.string ?? ""
                 let childPath = path.isEmpty ? key : path + "." + key
@@ -156,8 +157,22 @@ public enum IncidentFactsValidator {
             }
         case .keyed(let valueShape):
             guard case .mapping(let map) = node else { problem("expected a mapping, found \(kind(node))"); return }
+            duplicateKeys(map, path: path, into: &out)
             for (k, v) in map {
                 check(v, against: valueShape, path: path + "." + (k.string ?? ""), json: json, nullable: true, into: &out)
+            }
+        }
+    }
+
+    /// A key written twice in one mapping: YAML keeps the last silently, so `malicious: true`
+    /// then `malicious: false` lowered the severity without a word (second tester, N8).
+    static func duplicateKeys(_ map: Node.Mapping, path: String, into out: inout [Problem]) {
+        var seen = Set<String>()
+        for (k, _) in map {
+            let key = k.string ?? ""
+            if !seen.insert(key).inserted {
+                out.append(Problem(line: line(k), path: path.isEmpty ? key : path + "." + key,
+                                   message: "key written twice in the same mapping (only one value can hold)"))
             }
         }
     }

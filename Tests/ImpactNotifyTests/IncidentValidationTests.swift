@@ -78,6 +78,16 @@ import ImpactReporting
 
     /// JSON: the lines too; a number where the schema wants text is a problem, as a boolean
     /// written as text is.
+    /// A key written twice was accepted and the last value won: `malicious: true` then
+    /// `malicious: false` lowered the severity without a word (second tester, N8).
+    @Test func aKeyWrittenTwiceIsAProblem() {
+        let found = Self.problems("malicious: true\nmalicious: false\ndates:\n  start: 2024-01-02\n  start: 2024-01-03\n")
+        #expect(found.map(\.line) == [2, 5])
+        #expect(found.map(\.path) == ["malicious", "dates.start"])
+        #expect(found.allSatisfy { $0.message.contains("written twice") })
+        #expect(Self.problems("malicious: true\n").isEmpty)
+    }
+
     @Test func jsonProblemsHaveLinesToo() {
         let text = "{\n \"reference\": 12,\n \"dates\": {\"ongoing\": \"no\"},\n \"malicous\": true\n}\n"
         let found = Self.problems(text)
