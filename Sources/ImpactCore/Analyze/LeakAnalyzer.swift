@@ -161,7 +161,7 @@ public final class LeakAnalyzer {
             let entry = registry.entries[named]
             warnings.append(.init(
                 kind: "controller_name_also_beside_id", count: entry.records, firstLines: [],
-                detail: "\(entry.records) records name the controller '\(entry.id)' without its id, before any record wrote that name beside id \(registry.entries[withID].id): counted as a separate controller; check whether they belong to \(registry.entries[withID].id) (--controller-column can force one field)"))
+                detail: "\(entry.records) records name the controller '\(entry.id)' without its id; the first of them came before any record wrote that name beside id \(registry.entries[withID].id), so all of them are counted as a separate controller; check whether they belong to \(registry.entries[withID].id) (--controller-column can force one field)"))
         }
         let report = ReportBuilder.build(processor: processor, inputs: inputs, warnings: warnings,
                                          rejections: rejections, failures: failures)
