@@ -94,12 +94,14 @@ extension ImpactReport {
     /// (`-`, `-:12`, `-:12: message`) keep their leading `-` (tester finding F10).
     public func neutralised() -> ImpactReport {
         let readsStandardInput = inputs.contains { $0.path == "-" }
-        let safe: (String) -> String = { OutputSafety.inputText($0, readsStandardInput: readsStandardInput) }
+        // Paths and positions may be standard input's `-`; text taken from the leak never is ours.
+        let position: (String) -> String = { OutputSafety.inputText($0, readsStandardInput: readsStandardInput) }
+        let safe: (String) -> String = OutputSafety.plainText
         var r = self
-        r.incompleteReasons = incompleteReasons.map(safe)
+        r.incompleteReasons = incompleteReasons.map(position)
         for i in r.inputs.indices {
-            r.inputs[i].path = safe(r.inputs[i].path)
-            r.inputs[i].error = r.inputs[i].error.map(safe)
+            r.inputs[i].path = position(r.inputs[i].path)
+            r.inputs[i].error = r.inputs[i].error.map(position)
         }
         for i in r.fields.indices {
             r.fields[i].name = safe(r.fields[i].name)
@@ -112,11 +114,11 @@ extension ImpactReport {
             r.controllers[i].name = r.controllers[i].name.map(safe)
         }
         for i in r.warnings.indices {
-            r.warnings[i].firstLines = r.warnings[i].firstLines.map(safe)
+            r.warnings[i].firstLines = r.warnings[i].firstLines.map(position)
             r.warnings[i].detail = safe(r.warnings[i].detail)
         }
         for i in r.rejections.indices {
-            r.rejections[i].input = safe(r.rejections[i].input)
+            r.rejections[i].input = position(r.rejections[i].input)
             r.rejections[i].detail = safe(r.rejections[i].detail)
         }
         return r

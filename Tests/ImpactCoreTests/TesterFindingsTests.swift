@@ -189,10 +189,16 @@ import Testing
         let text = try CLI.run([], shell: "'\(CLI.binary)' - < '\(path)'")
         #expect(text.stdout.contains("  -: csv"))
         #expect(!text.stdout.contains("'-"))
-        // A file whose name starts with a formula character is still neutralised.
-        let formula = try Self.write(dir, "=x.csv", "nom\nDUPONT\n")
-        let other = try Self.json(try CLI.run([formula, "--format", "json"]).stdout)
-        #expect(((other["inputs"] as? [[String: Any]])?.first?["path"] as? String)?.hasSuffix("=x.csv") == true)
+        // A file whose name starts with a formula character is still neutralised (relative path,
+        // so the name is the path's start), also beside standard input; and a header cell `-:x`
+        // read from standard input is leak text, not our marker: neutralised too.
+        _ = try Self.write(dir, "=x.csv", "nom\nDUPONT\n")
+        let other = try Self.json(try CLI.run([], shell: "cd '\(dir.path)' && '\(CLI.binary)' =x.csv --format json").stdout)
+        #expect((other["inputs"] as? [[String: Any]])?.first?["path"] as? String == "'=x.csv")
+        let dashed = try Self.write(dir, "dash.csv", "-:x,nom\n1,DUPONT\n")
+        let both = try Self.json(try CLI.run([], shell: "cd '\(dir.path)' && '\(CLI.binary)' - =x.csv --format json < '\(dashed)'").stdout)
+        #expect((both["inputs"] as? [[String: Any]])?.map { $0["path"] as? String } == ["-", "'=x.csv"])
+        #expect((both["fields"] as? [[String: Any]])?.contains { $0["name"] as? String == "'-:x" } == true)
     }
 
     /// F13: `nul.csv` — the warning said "1 NUL byte removed" while 4 were removed on 2 lines.

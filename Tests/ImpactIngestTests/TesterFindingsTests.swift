@@ -131,18 +131,18 @@ func headerlessTextFileWasTakenAsAHeader(text: String, header: Bool) throws {
     #expect(plain.hasHeader == true)
 }
 
-/// F3, forced header (`noheader_nir.csv --header`): a header cell that is an identifier is
-/// never a field name; with it, the cells that are values of some kind are renamed too, and
-/// one warning names the columns by position and kind only.
+/// F3, forced header (`noheader_nir.csv --header`): a header holding an identifier is a row of
+/// data, so none of its cells is a field name (the city `Lyon` was still printed: review of the
+/// fix), and one warning names the identifier columns by position and kind only.
 @Test func forcedHeaderOfDataPrintedIdentifiersAsFieldNames() throws {
     let data = bytes("DUPONT;Jean;Lyon;jean.dupont@example.fr\nMARTIN;Sophie;Paris;s.martin@example.fr\n")
     let (sink, _) = try parseReopenable(data, options: CSVOptions(hasHeader: true), evidence: StubEvidence())
-    #expect(sink.names == ["column_1", "column_2", "Lyon", "column_4"])
+    #expect(sink.names == ["column_1", "column_2", "column_3", "column_4"])
     #expect(sink.warnings.count == 1)
     let w = try #require(sink.warnings.first)
     #expect(w.kind == .identifierInHeader)
     #expect(w.line == 1)
-    #expect(w.detail == "the header holds identifiers: column 4 (email); the first row may be data: 3 columns named column_<n> instead")
+    #expect(w.detail == "the header holds identifiers: column 4 (email); the first row may be data: 4 columns named column_<n> instead")
     #expect(!w.detail.contains("DUPONT") && !w.detail.contains("example"))
     // A header without identifiers keeps its names.
     let named = try parseReopenable(bytes("nom;prenom\nMARTIN;Sophie\n"), options: CSVOptions(hasHeader: true), evidence: StubEvidence())

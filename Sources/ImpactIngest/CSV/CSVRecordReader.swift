@@ -32,9 +32,9 @@
 ///   rejected (`.mergedRecords`) and reading resumes on the line after its first line, the
 ///   input read again (at most 64 times per input, then a `.quotedRecords` warning, as on
 ///   standard input).
-/// - With ``CSVHeaderEvidence``, a header cell that is an identifier is never a field name:
-///   it, and every cell that is a value of some kind, is named `column_<n>`, with one
-///   `.identifierInHeader` warning (positions and kinds).
+/// - With ``CSVHeaderEvidence``, a header holding an identifier (a valid NIR, an e-mail…) is a
+///   row of data: every column is named `column_<n>`, with one `.identifierInHeader` warning
+///   (positions and kinds).
 /// - A field over `maxFieldBytes`, a record over `maxRecordBytes` (`.recordTooLarge`) or over
 ///   `maxFields` values (`.tooManyFields`) is rejected with its line; its bytes are skipped
 ///   without being stored and reading goes on.
@@ -614,20 +614,15 @@ private struct ParseState: ~Copyable {
             names.append(UnsafeBufferPointer(rebasing: name))
         }
         // A header holding an identifier is a row of data (a forced `--header`, or a sniffing
-        // error): that cell, and every cell that is a value of some kind (a name, a date), is
-        // never used as a field name.
+        // error): none of its cells is used as a field name (a city or a comment beside the NIR
+        // is that person's too).
         var identifiers: [(column: Int, kind: String)] = []
         var hidden = Set<Int>()
         if let headerEvidence {
             for (i, name) in names.enumerated() {
                 if let kind = headerEvidence.identifierKind(of: UnsafeRawBufferPointer(name)) { identifiers.append((i, kind)) }
             }
-            if !identifiers.isEmpty {
-                hidden = Set(identifiers.map(\.column))
-                for (i, name) in names.enumerated() where headerEvidence.valueKinds(of: UnsafeRawBufferPointer(name)) != 0 {
-                    hidden.insert(i)
-                }
-            }
+            if !identifiers.isEmpty { hidden = Set(names.indices) }
         }
         for (i, name) in names.enumerated() {
             let plain = name.isEmpty || hidden.contains(i)
