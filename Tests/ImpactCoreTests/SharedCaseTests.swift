@@ -335,6 +335,17 @@ import Testing
         #expect(r.subjects == 3)
     }
 
+    /// A middle initial is not an elided article: "Jean P. DUPONT" in a full-name field was
+    /// `pdupont` + `jean`, another person than DUPONT / Jean P. in separate fields (review).
+    @Test func aMiddleInitialStaysWithTheGivenNames() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let full = dir.appendingPathComponent("full.csv"), split = dir.appendingPathComponent("split.csv")
+        try Data("patient_name,date_of_birth\nJean P. DUPONT,1970-01-02\n".utf8).write(to: full)
+        try Data("nom;prenom;date_naissance\nDUPONT;Jean P.;02/01/1970\n".utf8).write(to: split)
+        #expect(LeakAnalyzer().analyze(paths: [full.path, split.path]).report.subjects == 1)
+    }
+
     /// Without capitals the order of a full name is unknown: the key stays order-free.
     @Test func fullNameWithoutCapitalsIsOrderFree() throws {
         let r = try Self.analyse("""

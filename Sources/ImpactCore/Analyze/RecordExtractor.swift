@@ -208,10 +208,14 @@ final class RecordExtractor {
             } else if fullAt >= 0 {
                 tokens = personNameKeyBytes(fullName: r.value(fullAt))
                 // The order-free key too when capitals gave an ordered one, so "Jean DUPONT",
-                // "Jean Dupont" and "jean dupont" are one person (second tester, N5).
-                if let ordered = tokens, ordered.contains(0x1F), let free = orderFreeFullNameBytes() {
-                    e.fullNameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), free), dobBytes.bytes)).rawValue
-                    tokens = personNameKeyBytes(fullName: r.value(fullAt))
+                // "Jean Dupont" and "jean dupont" are one person (second tester, N5). The ordered
+                // bytes are hashed first: the order-free ones reuse the name buffer.
+                if let ordered = tokens, fullNameWasOrdered {
+                    e.nameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), ordered), dobBytes.bytes)).rawValue
+                    tokens = nil
+                    if let free = orderFreeFullNameBytes() {
+                        e.fullNameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), free), dobBytes.bytes)).rawValue
+                    }
                 }
             }
             if let tokens {
@@ -296,13 +300,14 @@ final class RecordExtractor {
     /// is order-free: all tokens sorted, without the 0x1F separator, so it never equals an
     /// ordered key; a single word gives no key.
     private func personNameKeyBytes(fullName v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        fullNameWasOrdered = false
         let need = TextFold.capacityNeeded(v.count)
         foldBuffer.count = 0
         foldBuffer.reserve(need)
         let f = foldBuffer.base
         let length = TextFold.fold(v, into: UnsafeMutableBufferPointer(start: f, count: need), preservingCase: true)
         tokenize(f, length)
-        joinElidedLetters(f)
+        if containsApostrophe(v) { joinElidedLetters(f) }
         let n = tokens.count
         guard n > 0 else { return nil }
         // Stable partition into `spareTokens`: capital tokens first, then the others.
@@ -328,6 +333,7 @@ final class RecordExtractor {
         for i in 0..<length where f[i] &- 0x41 < 26 { f[i] |= 0x20 }
         if capitals > 0 && others > 0 {
             for k in 0..<n { tokens[k] = spareTokens[k] }
+            fullNameWasOrdered = true
             return orderedNameBytes(familyCount: capitals)
         }
         // Without capitals, at least two words (a single word is not a name and a birth date).
@@ -345,8 +351,25 @@ final class RecordExtractor {
         return joinedTokens(f, familyCount: nil)
     }
 
+    /// Whether the last ``personNameKeyBytes(fullName:)`` gave an ordered key (capitals told
+    /// the family name apart).
+    private var fullNameWasOrdered = false
+
+    /// Whether `v` holds an apostrophe (`'` or U+2019 `’`): only then can a one-letter word be an
+    /// elided article rather than an initial ("Jean P. DUPONT").
+    private func containsApostrophe(_ v: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        while i < v.count {
+            if v[i] == 0x27 { return true }
+            if v[i] == 0xE2, i + 2 < v.count, v[i + 1] == 0x80, v[i + 2] == 0x99 { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Joins a one-letter token to the next one in place (`N'GUYEN`, `D'ALMEIDA` fold to
     /// `N GUYEN`, `D ALMEIDA`): the elided article is part of the name (second tester, N4).
+    /// Called only for values holding an apostrophe.
     private func joinElidedLetters(_ f: UnsafeMutablePointer<UInt8>) {
         var k = 0
         while k + 1 < tokens.count {
