@@ -94,6 +94,28 @@ import Testing
         #expect(try CLI.run([path, "--strict"]).status == 2)
     }
 
+    /// Review of N1: two stray quotes far apart made one record past the size limits, whose bytes
+    /// are dropped: every row between them vanished behind one `record_too_large`. Now such a
+    /// record, over several lines from a quote opened on its first line, is `merged_records` and
+    /// its lines are read again (the limit lowered so that 248 lines exceed it).
+    @Test func strayQuotesFarApartMadeOneTooLargeRecord() throws {
+        var text = "nom,nir,commentaire\n"
+        for i in 0..<300 {
+            let comment = i == 2 ? "\"a" : (i == 250 ? "b\"" : "RAS")
+            text += "NOM\(i),\(Self.nir(1 + i % 2, 40 + i % 60, 1 + i % 12, "75", 100 + i, 1)),\(comment)\n"
+        }
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.write(dir, "farquote.csv", text)
+        var options = AnalysisOptions()
+        options.limits.maxRecordBytes = 2_000
+        let report = LeakAnalyzer(options: options).analyze(paths: [path]).report
+        #expect(report.records == 300)
+        #expect(report.subjects == 299)
+        #expect(report.rejections.map(\.reason) == ["merged_records"])
+        #expect(report.rejections.map(\.line) == [4])
+    }
+
     /// `noheader_text200.csv`: 200 rows `DUPONT;Jean;Lyon;Glycémie`-style, no header.
     static let noHeaderText200: String = {
         let family = ["DUPONT", "MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU"]

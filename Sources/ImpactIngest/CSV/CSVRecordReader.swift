@@ -483,6 +483,20 @@ private struct ParseState: ~Copyable {
             sink.warn(InputWarning(line: line, kind: .unterminatedQuote,
                                    detail: "a quoted field opened on line \(quoteLine) is not closed before the end of input: the lines after it were read as its text"))
         }
+        let lastLine = atEnd ? tokenizer.lineTerminators + 1 : tokenizer.lineTerminators
+        if doomed, tooLarge, lastLine > line + 1, tokenizer.quoteLine == line, canResume,
+           mergedRecordResumptions < Self.maxMergedRecordResumptions {
+            // Too large to keep, over several lines, from a quote opened on its first line: a
+            // stray quote closed by another far below (its bytes are gone, so the lines cannot
+            // be checked): reject it and read its other lines again as records (review).
+            mergedRecordResumptions += 1
+            rejected += 1
+            resumeAfterLine = line
+            stopForResume = true
+            sink.reject(RecordRejection(line: line, reason: .mergedRecords,
+                                        detail: "a quoted field opened on this line runs over \(lastLine - line) more lines and past the size limits (a stray quote); reading resumes on line \(line + 1) with that quote taken as text"))
+            return
+        }
         if doomed {
             rejected += 1
             if tooManyFields {
@@ -494,7 +508,6 @@ private struct ParseState: ~Copyable {
             }
             return
         }
-        let lastLine = atEnd ? tokenizer.lineTerminators + 1 : tokenizer.lineTerminators
         if lastLine > line, canResume, mergedRecordResumptions < Self.maxMergedRecordResumptions,
            quotedRecordLines(columns: columns) > 0 {
             // A stray quote merged the lines up to the next quote into one value: reject this
