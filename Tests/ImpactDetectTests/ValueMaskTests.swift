@@ -40,6 +40,19 @@ import Testing
         #expect(ValueMask.mask(value) == expected)
     }
 
+    /// Letters and digits written as symbols would spell a name through the mask (review):
+    /// circled, parenthesised and squared letters, regional indicators, circled digits.
+    @Test(arguments: [
+        ("ⒹⓤⓅⓄⓃⓉ", "XxXXXX"),
+        ("⒜⒝", "??"),
+        ("🄳🅄", "XX"),
+        ("🇩🇺", "??"),
+        ("①②", "99"),
+    ])
+    func masksLettersWrittenAsSymbols(value: String, expected: String) {
+        #expect(ValueMask.mask(value) == expected)
+    }
+
     @Test(arguments: [
         ("Zoé 😀", "Xxx 😀"),
         ("👍🏽 ok", "👍🏽 xx"),                                     // skin-tone modifier kept

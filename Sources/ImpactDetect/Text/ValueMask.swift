@@ -12,7 +12,8 @@
 ///   invalid UTF-8 bytes become `?`; format characters (bidi overrides and isolates, soft
 ///   hyphen, zero-width space, BOM) are dropped, except ZWJ (U+200D), kept inside emoji;
 /// - everything else is kept: ASCII punctuation (`-` `.` `@` `/` `(` `=` …), other punctuation
-///   and symbols (`°`, `€`, `’`, emoji);
+///   and symbols (`°`, `€`, `’`, emoji), except letters and digits written as symbols
+///   (circled `Ⓓ`, squared `🄳` → `X`; parenthesised `⒜`, regional indicators `🇩` → `?`);
 /// - at most ``maxCharacters`` characters are written; when more would follow, `…` ends the
 ///   result. An empty value gives an empty result.
 ///
@@ -110,6 +111,15 @@ public enum ValueMask {
         case .spaceSeparator, .lineSeparator, .paragraphSeparator: return .byte(UInt8(ascii: " "))
         case .control, .surrogate, .privateUse, .unassigned: return .byte(UInt8(ascii: "?"))
         case .format: return u.value == 0x200D ? .kept : .dropped
+        case .otherSymbol:
+            // Letters and digits written as symbols (circled Ⓓ ⓤ, parenthesised ⒜, squared 🄳,
+            // regional indicators 🇩) would spell a name: masked like letters (review).
+            if u.properties.isUppercase { return .byte(UInt8(ascii: "X")) }
+            if u.properties.isLowercase { return .byte(UInt8(ascii: "x")) }
+            if (0x2460...0x24FF).contains(u.value) || (0x1F100...0x1F1FF).contains(u.value) {
+                return .byte(UInt8(ascii: "?"))
+            }
+            return .kept
         default: return .kept
         }
     }
