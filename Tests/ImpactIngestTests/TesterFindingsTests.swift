@@ -59,6 +59,25 @@ private let unterminated: [UInt8] = {
     }
 }
 
+/// Review: after a resumption the invalid-encoding warning read the first pass's decoder, which
+/// stopped early, so bytes replaced later in the file were never reported. The last pass's
+/// decoder has read the whole input: its count and the line of the first replacement are right.
+@Test func invalidBytesAfterAResumptionAreStillReported() throws {
+    // Enough accented letters for the sample to be UTF-8 despite the one invalid sequence.
+    var data = bytes("nom,prenom,date_naissance,nir\nDUPONT,\"Jean,1985-03-14,1\nMARTIN,Sophie,1990-12-02,2\nLEROY,Paul\",1980-01-01,\n")
+    data += bytes("ÉLÉONORE,Hélène Anaïs Zoé Noël Bérénice Léa Chloé Inès Maëlle Raphaël Mégane Désirée,1979-01-01,\n")
+    // Past the sniffed sample (1 MiB), so that the first pass stops before the bad bytes.
+    for _ in 0..<40_000 { data += bytes("PETIT,Luc,1981-02-02,\n") }
+    data += [0x42, 0xC3, 0x28, 0x2C, 0x41, 0x2C, 0x2C, 0x0A]   // line 40,006: an invalid sequence
+    for chunks in [[], [4096], [65_536, 3]] {
+        let (sink, _) = try parseReopenable(data, chunks: chunks)
+        #expect(sink.rejections.map(\.reason) == [.mergedRecords])
+        let w = sink.warnings.filter { $0.kind == .invalidEncoding }
+        #expect(w.map(\.line) == [40_006], "\(chunks)")
+        #expect(w.first?.detail.hasPrefix("1 invalid utf-8 sequence") == true)
+    }
+}
+
 /// F2, milder (`badquotes.csv`): a quote opened in row 2 and closed in row 4 merged three rows
 /// into one. When the input can be read again the merged record is rejected (`merged_records`)
 /// and its other lines are read again as records (second tester, N1); otherwise (standard

@@ -166,12 +166,15 @@ public final class CSVRecordReader {
             head = []
             if let deferredError { throw deferredError }
             var source: ByteSource? = headIsWhole ? nil : decoder
+            // The decoder of the current pass: a resumed pass decodes the input again from its
+            // start, so the last pass's decoder has seen every byte (its counts are the input's).
+            var active = decoder
             while true {
                 if let s = source, !state.stopForResume {
                     while true {
                         let n = try s.read(into: buffer)
                         if n == 0 { break }
-                        try state.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), decoder: decoder)
+                        try state.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), decoder: active)
                         if state.stopForResume { break }
                     }
                 }
@@ -182,9 +185,10 @@ public final class CSVRecordReader {
                 // again from the line after the opening quote's line.
                 guard let line = state.resumeAfterLine, let reopen else { break }
                 state.resumeAfterLine = nil
-                source = try resumedSource(afterLine: line, reopen: reopen, state: &state, buffer: buffer)
+                active = try resumedSource(afterLine: line, reopen: reopen, state: &state, buffer: buffer)
+                source = active
             }
-            warnInvalidEncoding(state, sink: sink)
+            warnInvalidEncoding(state, decoder: active, sink: sink)
             if let line = state.unresumedQuoteLine {
                 throw IngestError(.unterminatedQuote, path: path, line: line,
                                   message: "a quoted field opened on this line is not closed before the end of input: the lines after it were read as its text")
@@ -202,7 +206,7 @@ public final class CSVRecordReader {
     /// the stream after the bytes of those lines, which are read and dropped. `state`'s
     /// tokenizer resumes after them.
     private func resumedSource(afterLine line: Int, reopen: () throws -> OpenedInput,
-                               state: inout ParseState, buffer: UnsafeMutableRawBufferPointer) throws -> ByteSource {
+                               state: inout ParseState, buffer: UnsafeMutableRawBufferPointer) throws -> DecodingByteSource {
         let again = try DecodingByteSource(reopen().source, forced: options.encoding ?? decoder.encoding)
         var ends = 0
         var previousCR = false
@@ -218,8 +222,10 @@ public final class CSVRecordReader {
                 previousCR = b == 0x0D
                 if ends == line, b == 0x0D || b == 0x0A {
                     state.tokenizer.resume(afterLine: line, afterCR: previousCR)
-                    // The rest of this buffer is parsed now; the source goes on after it.
-                    try state.parse(UnsafeRawBufferPointer(rebasing: buffer[(k + 1)..<n]), decoder: nil)
+                    // The rest of this buffer is parsed now; the source goes on after it. Output
+                    // offsets of this decoder count from the input's start.
+                    state.streamOffset = again.decodedBytes - (n - (k + 1))
+                    try state.parse(UnsafeRawBufferPointer(rebasing: buffer[(k + 1)..<n]), decoder: again)
                     return again
                 }
             }
@@ -238,7 +244,7 @@ public final class CSVRecordReader {
     }
 
     /// Warns once about the invalid sequences the decoder replaced (with the line of the first).
-    private func warnInvalidEncoding(_ state: borrowing ParseState, sink: RecordSink) {
+    private func warnInvalidEncoding(_ state: borrowing ParseState, decoder: DecodingByteSource, sink: RecordSink) {
         if decoder.invalidSequences > 0 {
             let count = decoder.invalidSequences
             sink.warn(InputWarning(line: state.invalidLine ?? 1, kind: .invalidEncoding,
