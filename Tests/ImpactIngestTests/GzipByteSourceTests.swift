@@ -49,10 +49,14 @@ private func inflated(_ compressed: [UInt8], chunks: [Int] = [], readSize: Int =
     }
 }
 
-@Test func gzipTruncatedStillDeliversThePrefixBeforeTheError() throws {
+/// Case folder: 025-truncated-gzip. Also through the prefetching thread (`prefetched`): the
+/// error comes after every byte inflated before it.
+@Test(arguments: [false, true])
+func gzipTruncatedStillDeliversThePrefixBeforeTheError(prefetched: Bool) throws {
     let text = bytes(String(repeating: "0123456789", count: 10_000))
     let compressed = gzip(text, level: 0)   // stored blocks: the prefix is recoverable
-    let source = try GzipByteSource(MemoryByteSource(Array(compressed[0..<(compressed.count / 2)])))
+    let plain = try GzipByteSource(MemoryByteSource(Array(compressed[0..<(compressed.count / 2)])))
+    let source: ByteSource = prefetched ? PrefetchingByteSource.start(plain, chunkSize: 3_000, chunks: 2) : plain
     var received: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 1000)
     let error = try #require(throws: IngestError.self) {

@@ -20,27 +20,6 @@ import Testing
     }
 }
 
-/// Case folder: 025-truncated-gzip (the error comes after every byte inflated before it).
-@Test func prefetchedTruncatedGzipDeliversThePrefixThenTheError() throws {
-    let text = bytes(String(repeating: "0123456789", count: 10_000))
-    let compressed = gzip(text, level: 0)
-    let plain = try GzipByteSource(MemoryByteSource(Array(compressed[0..<(compressed.count / 2)])))
-    let source = PrefetchingByteSource.start(plain, chunkSize: 3_000, chunks: 2)
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1000)
-    let error = try #require(throws: IngestError.self) {
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { break }
-            received.append(contentsOf: buffer[0..<n])
-        }
-    }
-    #expect(error.kind == .truncatedGzip)
-    #expect(received.count > 40_000)
-    #expect(Array(text[0..<received.count]) == received)
-    #expect(throws: IngestError.self) { try buffer.withUnsafeMutableBytes { try source.read(into: $0) } }
-}
-
 @Test func inputOpenerInflatesAheadOnlyWhenAsked() throws {
     let dir = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
