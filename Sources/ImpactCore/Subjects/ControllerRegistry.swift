@@ -70,17 +70,21 @@ public final class ControllerRegistry {
         let kind: UInt64
         if id.count > 0 { keyBytes = id; kind = 1 } else if foldedName.count > 0 { keyBytes = foldedName; kind = 2 } else { keyBytes = id; kind = 3 }
         let h = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.patientID), kind), keyBytes)).rawValue
-        if kind == 2, indexOfKey.get(h) == nil {
-            // A name met for the first time without an id: the controller whose id was written
-            // beside it, when exactly one was.
-            let nameHash = hasher.finish(hasher.absorb(hasher.begin(.email), foldedName)).rawValue
-            if let owner = idControllerOfName[nameHash], owner >= 0 {
-                _ = indexOfKey.getOrInsert(h) { UInt32(owner) }
+        // A name met for the first time without an id goes to the controller whose id was
+        // written beside it, when exactly one was (one probe: the alias is what gets inserted).
+        var aliased = false
+        let (v, inserted) = indexOfKey.getOrInsert(h) {
+            if kind == 2 {
+                let nameHash = hasher.finish(hasher.absorb(hasher.begin(.email), foldedName)).rawValue
+                if let owner = idControllerOfName[nameHash], owner >= 0 {
+                    aliased = true
+                    return UInt32(owner)
+                }
             }
+            return UInt32(entries.count)
         }
-        let (v, inserted) = indexOfKey.getOrInsert(h) { UInt32(entries.count) }
         let i = Int(v)
-        if inserted {
+        if inserted && !aliased {
             let idString: String
             switch kind {
             case 1: idString = String(decoding: id, as: UTF8.self)

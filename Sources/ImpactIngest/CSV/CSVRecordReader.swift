@@ -514,8 +514,10 @@ private struct ParseState: ~Copyable {
             }
             return
         }
-        if lastLine > line, canResume, mergedRecordResumptions < Self.maxMergedRecordResumptions,
-           quotedRecordLines(columns: columns) > 0 {
+        // Lines shaped like records inside this record's values (only a record over several
+        // lines can have any): counted once, for the rejection or the warning below.
+        let shaped = lastLine > line ? quotedRecordLines(columns: columns) : 0
+        if shaped > 0, canResume, mergedRecordResumptions < Self.maxMergedRecordResumptions {
             // A stray quote merged the lines up to the next quote into one value: reject this
             // record and read its other lines again as records (second tester, N1).
             mergedRecordResumptions += 1
@@ -545,7 +547,7 @@ private struct ParseState: ~Copyable {
             sink.warn(InputWarning(line: line, kind: .nulBytes, detail: "\(tokenizer.nulBytes) NUL byte\(tokenizer.nulBytes == 1 ? "" : "s") removed",
                                    amount: tokenizer.nulBytes))
         }
-        if lastLine > line { warnQuotedRecords(line: line, columns: columns) }
+        if shaped > 0 { warnQuotedRecords(line: line, shaped: shaped, columns: columns) }
         deriveStartsAndIDs()
         let values = ends.count
         if let viewSink {
@@ -563,9 +565,7 @@ private struct ParseState: ~Copyable {
     /// Warns when a value of the current record (which spans lines, so holds a quoted line
     /// break) has lines shaped like records: at least as many delimiters as a record has
     /// (`columns - 1`, at least 2). A stray quote then merged them into one record.
-    private func warnQuotedRecords(line: Int, columns: Int) {
-        let shaped = quotedRecordLines(columns: columns)
-        guard shaped > 0 else { return }
+    private func warnQuotedRecords(line: Int, shaped: Int, columns: Int) {
         let needed = max(columns - 1, 2)
         sink.warn(InputWarning(line: line, kind: .quotedRecords,
                                detail: "a quoted field of the record on this line holds \(shaped) line\(shaped == 1 ? "" : "s") with \(needed) or more delimiters: a stray quote may have merged records"))
