@@ -61,62 +61,6 @@ extension RecordBuffer {
 /// Stands for the arrays of a record without values (never read: its count is 0).
 private var noValues: UnsafePointer<Int32> { UnsafePointer(bitPattern: MemoryLayout<Int32>.alignment)! }
 
-/// Growable storage of a trivial element type without copy-on-write or uniqueness checks:
-/// the owner frees it (``free()``) and never copies the struct while using the copy.
-struct GrowableStorage<Element: BitwiseCopyable> {
-    private(set) var base: UnsafeMutablePointer<Element>
-    private(set) var capacity: Int
-    var count = 0
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    func free() { base.deallocate() }
-
-    /// Makes room for `total` elements (keeping the first `count`), at least doubling.
-    @inline(__always) mutating func reserve(_ total: Int) {
-        if total > capacity { grow(total) }
-    }
-
-    private mutating func grow(_ total: Int) {
-        let grown = max(total, capacity * 2)
-        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: grown)
-        fresh.update(from: base, count: count)
-        base.deallocate()
-        base = fresh
-        capacity = grown
-    }
-
-    /// Shrinks the capacity back to `limit` when it grew past it (after an outsized record).
-    mutating func shrink(to limit: Int) {
-        guard capacity > limit, count <= limit else { return }
-        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: limit)
-        fresh.update(from: base, count: count)
-        base.deallocate()
-        base = fresh
-        capacity = limit
-    }
-
-    @inline(__always) mutating func append(_ e: Element) {
-        if count == capacity { grow(count + 1) }
-        base[count] = e
-        count += 1
-    }
-
-    @inline(__always) mutating func append(contentsOf p: UnsafePointer<Element>, count n: Int) {
-        reserve(count + n)
-        (base + count).update(from: p, count: n)
-        count += n
-    }
-
-    @inline(__always) subscript(i: Int) -> Element {
-        get { base[i] }
-        nonmutating set { base[i] = newValue }
-    }
-}
-
 /// What a reader told its sink between records, kept in order inside a ``RecordBatch``.
 enum BatchEvent {
     case declare(id: Int, name: String)

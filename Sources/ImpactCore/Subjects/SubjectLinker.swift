@@ -1,3 +1,4 @@
+import ImpactIngest
 import ImpactDetect
 
 /// Links records to distinct data subjects and tallies them per controller.

@@ -264,41 +264,6 @@ public final class CSVRecordReader {
     }
 }
 
-/// Growable raw storage for elements of a trivial type (no per-append uniqueness or
-/// exclusivity checks); freed by its owner.
-private struct RawStore<Element: BitwiseCopyable> {
-    private(set) var base: UnsafeMutablePointer<Element>
-    private(set) var capacity: Int
-    var count = 0
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    func free() { base.deallocate() }
-
-    /// Makes room for `total` elements, at least doubling the capacity when it grows.
-    mutating func reserve(_ total: Int) {
-        guard total > capacity else { return }
-        let grown = max(total, capacity * 2)
-        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: grown)
-        fresh.update(from: base, count: count)
-        base.deallocate()
-        base = fresh
-        capacity = grown
-    }
-
-    @inline(__always)
-    mutating func append(_ element: Element) {
-        if count == capacity { reserve(count + 1) }
-        base[count] = element
-        count += 1
-    }
-
-    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
-}
-
 /// The record being built and the counts of one ``CSVRecordReader/run(into:)``.
 ///
 /// The tokenizer unescapes a record's values back to back into `bytes` (raw storage) and
@@ -315,13 +280,13 @@ private struct ParseState: ~Copyable {
     /// `sink` when it takes records without a ``RecordBuffer``.
     let viewSink: RecordViewSink?
     let record = RecordBuffer()
-    var bytes = RawStore<UInt8>(capacity: 64 << 10)
+    var bytes = GrowableStorage<UInt8>(capacity: 64 << 10)
     /// End of each value of the current record in `bytes`.
-    var ends = RawStore<Int32>(capacity: 64)
+    var ends = GrowableStorage<Int32>(capacity: 64)
     /// Starts of the values, derived from `ends` when the record is handed over.
-    var starts = RawStore<Int32>(capacity: 64)
+    var starts = GrowableStorage<Int32>(capacity: 64)
     /// 0, 1, 2, …: the field ids of a record's values (value i is column i).
-    var ids = RawStore<Int32>(capacity: 64)
+    var ids = GrowableStorage<Int32>(capacity: 64)
     /// Where the value ends of a rejected record go.
     let scratchEnds = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 1024)
     /// Columns of the header (or of the first record without header); nil before it.
