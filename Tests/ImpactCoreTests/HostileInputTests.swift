@@ -1,4 +1,5 @@
 import Foundation
+import ImpactTestSupport
 import Testing
 @testable import ImpactCore
 
@@ -115,7 +116,7 @@ import Testing
     @Test func binaryJunkIsRefusedWithOneLine() throws {
         let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        var rng = SeededRandom(seed: 25)
+        var rng = SeededGenerator(seed: 25)
         var paths: [String] = []
         for (k, prefix) in [[], Array("PK\u{03}\u{04}".utf8), [0x89] + Array("PNG\r\n".utf8)].enumerated() {
             var junk = prefix
@@ -277,15 +278,3 @@ import Testing
     }
 }
 
-/// SplitMix64: the same "random" bytes on every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

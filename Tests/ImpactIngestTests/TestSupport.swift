@@ -1,4 +1,5 @@
 import Foundation
+import ImpactTestSupport
 @testable import ImpactIngest
 
 /// `../shared` beside the package root (read in place, never copied).
@@ -19,18 +20,6 @@ func sharedBytes(_ relative: String) throws -> [UInt8] {
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-/// SplitMix64: a seeded generator, so "random" splits are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Ways to cut `count` bytes into consecutive chunks: whole, one byte at a time, and random
 /// splits (fixed seeds, chunk sizes 1…maxChunk).

@@ -1,17 +1,7 @@
 import Testing
 @testable import ImpactJSON
+import ImpactTestSupport
 
-/// A deterministic generator (SplitMix64) so "random" chunkings are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private func t(_ token: JSONToken, _ text: String = "") -> TokenAndBytes {
     TokenAndBytes(token: token, bytes: Array(text.utf8))
@@ -32,7 +22,7 @@ private func t(_ token: JSONToken, _ text: String = "") -> TokenAndBytes {
     ]
 
     static func chunkings(for count: Int) -> [[Int]] {
-        var generator = SeededGenerator(state: 20_241_129)
+        var generator = SeededGenerator(seed: 20_241_129)
         let random = (0..<64).map { _ in Int.random(in: 1...17, using: &generator) }
         return [[], [1], [2], [3], [7], [8], [9], random]
     }
