@@ -34,11 +34,13 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // Header-only: a prefetch hint for the hash tables of subject linking.
+        .systemLibrary(name: "CMemoryHints", path: "Sources/CMemoryHints"),
         .target(name: "ImpactIngest", dependencies: ["CZlib"], swiftSettings: hot),
         .target(name: "ImpactJSON", dependencies: ["ImpactIngest"], swiftSettings: hot),
         .target(name: "ImpactDetect", resources: [.copy("Resources")], swiftSettings: hot),
         .target(name: "ImpactReporting", dependencies: ["ImpactDetect"]),
-        .target(name: "ImpactCore", dependencies: ["ImpactIngest", "ImpactJSON", "ImpactDetect", "ImpactReporting"], swiftSettings: hot),
+        .target(name: "ImpactCore", dependencies: ["CMemoryHints", "ImpactIngest", "ImpactJSON", "ImpactDetect", "ImpactReporting"], swiftSettings: hot),
         .target(name: "ImpactNotify", dependencies: [
             "ImpactReporting",
             .product(name: "Mustache", package: "swift-mustache"),

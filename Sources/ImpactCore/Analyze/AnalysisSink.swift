@@ -59,7 +59,19 @@ final class AnalysisSink: RecordViewSink {
     private func publish() {
         guard let board else { return }
         let codes = Array(UnsafeBufferPointer(start: processor.codes.base, count: processor.codes.count))
-        board.publish(PlanSnapshot(version: version, declarations: declarations, codes: codes, map: map))
+        let plans = PlanSnapshot(version: version, declarations: declarations, codes: codes, map: map)
+        published = plans
+        board.publish(plans)
+    }
+
+    /// The plans last published (pipelines only).
+    private var published: PlanSnapshot?
+
+    /// The plans the analysis applies now, when they are decided and were published: a batch
+    /// without field declarations can be extracted under them before it is delivered.
+    var currentPlans: PlanSnapshot? {
+        guard let published, isCurrent(published.version) else { return nil }
+        return published
     }
 
     /// Whether an extraction made under plan `version` is valid now.
@@ -88,11 +100,12 @@ final class AnalysisSink: RecordViewSink {
         if sample.recordCount >= sampleRecords || sample.byteCount >= sampleBytes { decideAndReplay() }
     }
 
-    /// ``consume(view:)`` for a record extracted elsewhere under the current plans.
-    func consume(view r: RecordView, extracted e: ExtractedRecord) {
+    /// ``consume(view:)`` for a record extracted elsewhere under the current plans, its link
+    /// prepared (``RecordProcessor/prepareLink(_:_:)``).
+    func consume(view r: RecordView, extracted e: ExtractedRecord, prepared p: PreparedLink) {
         consumedCount += 1
         if consumedCount & (InputProgress.interval - 1) == 0, let onProgress { onProgress() }
-        processor.link(e, r)
+        processor.link(e, r, p)
     }
 
     /// Adds the counts and lexicon hits of a batch extracted elsewhere.

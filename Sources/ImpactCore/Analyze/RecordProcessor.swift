@@ -233,7 +233,14 @@ final class RecordProcessor {
 
     /// The shared-state step of a record: its controller, its health professional, its subject.
     func link(_ e: ExtractedRecord, _ r: RecordView) {
-        analysedRecords += 1
+        link(e, r, prepareLink(e, r))
+    }
+
+    /// The first part of ``link(_:_:)``: the record's controller index (registering the
+    /// controller and counting the record there) and its patient-id key (0: none), which needs
+    /// that index. Run for the records of a batch in order, ahead of their linking, so that the
+    /// linker can prefetch every key's table slot (``RecordBatch/deliver(to:)``).
+    func prepareLink(_ e: ExtractedRecord, _ r: RecordView) -> PreparedLink {
         // Controller: by id when there is one, else by folded name.
         let ctrl: Int
         let none = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -244,6 +251,25 @@ final class RecordProcessor {
             let n = fold(name, into: &linkBuffer, at: 0)
             ctrl = controllers.index(id: none, name: name, foldedName: UnsafeRawBufferPointer(start: linkBuffer.base, count: n))
         }
+        var patientKey: UInt64 = 0
+        if e.pidAt >= 0 && e.mask & identifyingCategories.rawValue != 0 {
+            let t = trimmed(r.value(Int(e.pidAt)))
+            linkBuffer.reserve(t.count)
+            for k in 0..<t.count {
+                let b = t[k]
+                linkBuffer.base[k] = b &- 0x61 < 26 ? b - 0x20 : b
+            }
+            let h = hasher.absorb(hasher.absorb(hasher.begin(.patientID), UInt64(ctrl)),
+                                  UnsafeRawBufferPointer(start: linkBuffer.base, count: t.count))
+            patientKey = hasher.finish(h).rawValue
+        }
+        return PreparedLink(controller: ctrl, patientKey: patientKey)
+    }
+
+    /// The rest of ``link(_:_:)``, after ``prepareLink(_:_:)``.
+    func link(_ e: ExtractedRecord, _ r: RecordView, _ p: PreparedLink) {
+        analysedRecords += 1
+        let ctrl = p.controller
         if e.professional != 0 { linker.addHealthProfessional(SubjectKey(rawValue: e.professional), controller: ctrl) }
 
         // Subject keys.
@@ -255,20 +281,16 @@ final class RecordProcessor {
         if e.nirKey != 0 { linker.addKey(SubjectKey(rawValue: e.nirKey), kind: .nationalID) }
         if e.nameKey != 0 { linker.addKey(SubjectKey(rawValue: e.nameKey), kind: .nameAndBirthDate) }
         if e.fullNameKey != 0 { linker.addKey(SubjectKey(rawValue: e.fullNameKey), kind: .nameAndBirthDate) }
-        if e.pidAt >= 0 {
-            let t = trimmed(r.value(Int(e.pidAt)))
-            linkBuffer.reserve(t.count)
-            for k in 0..<t.count {
-                let b = t[k]
-                linkBuffer.base[k] = b &- 0x61 < 26 ? b - 0x20 : b
-            }
-            let h = hasher.absorb(hasher.absorb(hasher.begin(.patientID), UInt64(ctrl)),
-                                  UnsafeRawBufferPointer(start: linkBuffer.base, count: t.count))
-            linker.addKey(hasher.finish(h), kind: .patientID)
-        }
+        if p.patientKey != 0 { linker.addKey(SubjectKey(rawValue: p.patientKey), kind: .patientID) }
         if e.fallbackKey != 0 { linker.addKey(SubjectKey(rawValue: e.fallbackKey), kind: SubjectKeyKind(rawValue: e.fallbackKind)!) }
         linker.commitRecord(controller: ctrl, categories: CategorySet(rawValue: e.mask).closed.rawValue)
     }
+}
+
+/// A record's controller index and patient-id key (0: none): ``RecordProcessor/prepareLink(_:_:)``.
+struct PreparedLink {
+    var controller: Int
+    var patientKey: UInt64
 }
 
 /// The lexicon hits of the analysed records per field, counted densely by term id: what

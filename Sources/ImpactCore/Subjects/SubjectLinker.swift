@@ -1,4 +1,5 @@
 import ImpactIngest
+import CMemoryHints
 import ImpactDetect
 
 /// Links records to distinct data subjects and tallies them per controller.
@@ -119,12 +120,24 @@ public final class SubjectLinker {
         recordKinds.append(kind.rawValue)
     }
 
-    /// Loads the table slots of keys about to be added (several records ahead), so that their
-    /// cache misses overlap instead of stalling one by one. Changes nothing.
-    @inline(__always) public func touch(_ key: SubjectKey) {
-        touched ^= nodeOfKey.touch(key.rawValue)
+    /// Hints the CPU to load the table slot of a key about to be added (several records ahead),
+    /// so that the cache misses of many keys overlap instead of stalling one by one. Changes
+    /// nothing.
+    @inline(__always) public func prefetch(_ key: SubjectKey) {
+        nodeOfKey.prefetch(key.rawValue)
     }
-    private var touched: UInt64 = 0
+
+    /// The second step, for a record a few records ahead whose key slots were prefetched:
+    /// looks its first key up and, when it is known, hints the CPU to load the node's parent
+    /// and the (node, controller) observation the record will update (a returning subject's
+    /// node is usually its own root). Changes nothing.
+    @inline(__always) public func prefetchSubject(of key: SubjectKey, controller: Int) {
+        guard let v = nodeOfKey.get(key.rawValue) else { return }
+        let node = Int32(bitPattern: v)
+        guard Int(node) < parent.count else { return }
+        impact_prefetch(parent.base + Int(node))
+        observations.prefetch(SubjectLinker.pack(node: node, controller: controller))
+    }
 
     /// Whether the current record has a key of `kind` already.
     public func hasKey(of kind: SubjectKeyKind) -> Bool {

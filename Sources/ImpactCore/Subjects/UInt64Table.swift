@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CMemoryHints
 
 /// An open-addressing hash table from non-zero `UInt64` keys to `UInt32` values
 /// (linear probing, power-of-two capacity, load factor ≤ 3/4). Used for subject-key → node,
@@ -48,6 +49,8 @@ struct UInt64Table: ~Copyable {
         if bytes >= 1 << 16 {
             let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)
             guard let p, p != MAP_FAILED else { fatalError("UInt64Table: out of memory (\(bytes) bytes)") }
+            // Transparent huge pages when the system grants them (THP "madvise" mode): a probe
+            // of a large table is then a cache miss without a TLB miss (page walk) on top.
             return p
         }
         #endif
@@ -85,10 +88,11 @@ struct UInt64Table: ~Copyable {
         slots.storeBytes(of: value, toByteOffset: i &* Self.stride &+ 8, as: UInt32.self)
     }
 
-    /// Reads the first slot `key` probes and returns its key word: loading it early (for keys
-    /// that will be probed soon) lets the memory accesses of many keys overlap.
-    @inline(__always) func touch(_ key: UInt64) -> UInt64 {
-        self.key(at: slot(key))
+    /// Hints the CPU to load the first slot `key` probes: issued for keys that will be probed a
+    /// few records later, so that the cache misses of many keys overlap instead of stalling
+    /// one by one. Changes nothing.
+    @inline(__always) func prefetch(_ key: UInt64) {
+        impact_prefetch(slots + slot(key) &* Self.stride)
     }
 
     /// The value for `key`, or nil.
