@@ -62,6 +62,21 @@ import Testing
         }
     }
 
+    /// Lines are split on bytes: a file saved with CRLF line ends reads like one with LF (split
+    /// on Characters, "\r\n" is one grapheme and the file was a single line), and blanks around
+    /// terms, categories and flags are ignored.
+    @Test func crlfLineEndsAndBlanksAroundColumns() throws {
+        let l = try TermLexicon(files: [("pregnancy.tsv", "# comment\r\n grossesse \t pregnancy , health \t prefix\r\naménorrhée\tpregnancy\r\n")])
+        #expect(l.termCount == 2)
+        #expect(l.term(0).text == "grossesse")
+        #expect(l.term(0).categories == CategorySet([.pregnancy, .health]))
+        let hits = l.scan("Aménorrhée, grossesses multiples")
+        #expect(hits.categories == CategorySet([.pregnancy, .health]))
+        #expect(hits.termIDs.count == 2)
+        // A whitespace-only category is still an error, with its line.
+        #expect(throws: LexiconError.self) { try TermLexicon(files: [("pregnancy.tsv", "grossesse\tpregnancy, ")]) }
+    }
+
     @Test func fileNamedAfterNoCategoryIsRejected() {
         #expect(throws: LexiconError.self) { try TermLexicon(files: [("diseases.tsv", "fièvre\thealth")]) }
     }
