@@ -30,6 +30,13 @@ import Testing
         #expect(l.exampleFailures().count == 2)
     }
 
+    /// A headers file with CRLF line ends reads like one with LF (lines split on bytes).
+    @Test func crlfLineEnds() throws {
+        let l = try HeaderLexicon(text: "# roles\r\nsyn\tnom de famille\tlast_name\r\nsyn\tprénom\tfirst_name\r\n")
+        #expect(l.match("Nom de famille")?.role == .lastName)
+        #expect(l.match("PRENOM")?.role == .firstName)
+    }
+
     @Test(arguments: [
         "bogus\tnom\tlast_name",
         "syn\tnom\tlast-name",

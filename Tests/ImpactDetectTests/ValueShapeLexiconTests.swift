@@ -31,6 +31,12 @@ import Testing
         #expect(!s.contains(.firstName) && !s.contains(.lastName) && !s.contains(.title))
     }
 
+    /// A value-shapes file with CRLF line ends reads like one with LF (lines split on bytes).
+    @Test func crlfLineEnds() throws {
+        let l = try ValueShapeLexicon(text: "# c\r\nfirst_name\tbertille\r\n")
+        #expect(l.shapes(of: "Bertille").contains(.firstName))
+    }
+
     @Test func unknownKindIsRejectedWithItsLine() {
         #expect(throws: LexiconError.self) { try ValueShapeLexicon(text: "# c\nnickname\tbob\n") }
     }

@@ -47,8 +47,9 @@ public final class ValueShapeLexicon: Sendable {
         var words: [String: ValueShapes] = [:], phrases: [String: ValueShapes] = [:]
         var prefixes: [(String, ValueShapes)] = []
         var examples: [(ValueShapes, String, Bool)] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(raw)
+        // Lines split on UTF-8 bytes (see TermLexicon.init(files:)): CRLF files too.
+        for (n, raw) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let line = String(Substring(raw.last == 0x0D ? raw.dropLast() : raw))
             if line.isEmpty || line.hasPrefix("#") { continue }
             var parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
             var sign: Character? = nil
