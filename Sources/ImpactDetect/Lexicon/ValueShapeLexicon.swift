@@ -92,35 +92,44 @@ public final class ValueShapeLexicon: Sendable {
     }
 
     /// The shapes of text already folded (`[a-z0-9 ]`, single spaces, none at the ends).
+    /// Words are walked in place, one ahead for the two-word phrases: no allocation per value
+    /// (this runs on every cell of the classification sample).
     private func shapes(folded f: UnsafeRawBufferPointer) -> ValueShapes {
-        // Word spans: f[starts[k] ..< ends[k]].
-        var spans: [(start: Int, end: Int)] = []
-        var start = -1
-        for i in 0..<f.count {
-            if f[i] == 0x20 {
-                if start >= 0 { spans.append((start, i)); start = -1 }
-            } else if start < 0 { start = i }
+        /// The next word at or after `from`: its start and end, or nil.
+        @inline(__always) func word(from: Int) -> (start: Int, end: Int)? {
+            var s = from
+            while s < f.count && f[s] == 0x20 { s += 1 }
+            guard s < f.count else { return nil }
+            var e = s
+            while e < f.count && f[e] != 0x20 { e += 1 }
+            return (s, e)
         }
-        if start >= 0 { spans.append((start, f.count)) }
-        guard !spans.isEmpty else { return [] }
         var result: ValueShapes = []
-        var firstNames = 0, lastNames = 0
-        for (i, span) in spans.enumerated() {
+        var firstNames = 0, lastNames = 0, count = 0
+        var current = word(from: 0)
+        while let span = current {
+            let next = word(from: span.end)
             let t = UnsafeRawBufferPointer(rebasing: f[span.start..<span.end])
             let s = words.lookup(t) ?? []
             if s.contains(.firstName) { firstNames += 1 }
             if s.contains(.lastName) { lastNames += 1 }
             if s.contains(.street) { result.insert(.street) }
             if s.contains(.lab) { result.insert(.lab) }
-            if i == 0 && s.contains(.title) { result.insert(.title) }
-            if i + 1 < spans.count, let p = phrases.lookup(UnsafeRawBufferPointer(rebasing: f[span.start..<spans[i + 1].end])) {
+            if count == 0 && s.contains(.title) { result.insert(.title) }
+            if let next, let p = phrases.lookup(UnsafeRawBufferPointer(rebasing: f[span.start..<next.end])) {
                 result.formUnion(p.subtracting(.title))
             }
-            for (prefix, shape) in prefixes where t.count > prefix.count && t.starts(with: prefix) { result.insert(shape) }
+            for (prefix, shape) in prefixes where t.count > prefix.count
+                && prefix.withUnsafeBytes({ memcmp($0.baseAddress!, t.baseAddress!, prefix.count) == 0 }) {
+                result.insert(shape)
+            }
             if t.count > 3, t[t.count - 3] == 0x62, t[t.count - 2] == 0x69, t[t.count - 1] == 0x6F { result.insert(.lab) }  // "bio"
+            count += 1
+            current = next
         }
-        if lastNames == spans.count { result.insert(.lastName) }
-        if firstNames == spans.count { result.insert(.firstName) } else if firstNames > 0 { result.insert(.containsFirstName) }
+        guard count > 0 else { return [] }
+        if lastNames == count { result.insert(.lastName) }
+        if firstNames == count { result.insert(.firstName) } else if firstNames > 0 { result.insert(.containsFirstName) }
         return result
     }
 
@@ -175,7 +184,7 @@ struct WordTable: Sendable {
                 let k = Int(slots[i])
                 if k < 0 { return nil }
                 let e = entries[k]
-                if Int(e.length) == word.count && UnsafeRawBufferPointer(rebasing: t[Int(e.start)..<Int(e.start + e.length)]).elementsEqual(word) {
+                if Int(e.length) == word.count && (word.count == 0 || memcmp(t.baseAddress! + Int(e.start), word.baseAddress!, word.count) == 0) {
                     return e.shapes
                 }
                 i = (i + 1) & mask
