@@ -67,6 +67,29 @@ import Testing
         #expect(NIRValidator.check(value) == outcome)
     }
 
+    /// The in-place check of the compact form agrees with the general one, and declines
+    /// (nil) every value that needs trimming, compacting or upper-casing.
+    @Test(arguments: [
+        ("255081416802538", NIROutcome?.some(.valid(.regular))),
+        ("253072B07300470", .valid(.regular)),
+        ("253072A07300443", .valid(.regular)),
+        ("788019935102175", .valid(.temporary)),
+        ("184067511405237", .invalidKey),
+        ("300000000000007", .malformed),
+        ("255081416802539", .invalidKey),          // key off by one
+        ("253072b07300470", nil),                  // lower-case 2b: the general path upper-cases
+        ("2 55 08 14 168 025 38", nil),            // separators
+        ("2550814168025", nil),                    // 13 characters, no key
+        (" 25508141680253", nil),                  // 15 bytes with a blank
+        ("25508141680253X", nil),
+    ] as [(String, NIROutcome?)])
+    func compactCheckAgreesWithTheGeneralCheck(value: String, expected: NIROutcome?) {
+        var v = value
+        let compact = v.withUTF8 { NIRValidator.checkCompact(UnsafeRawBufferPointer($0)) }
+        #expect(compact == expected)
+        if let compact { #expect(compact == NIRValidator.check(value)) }
+    }
+
     @Test func provisionalKindFromSexDigit3Or4() throws {
         var n: [UInt8] = Array("3850775123456".utf8)
         let key = try #require(NIRValidator.key(ofNormalized: n))

@@ -139,12 +139,15 @@ final class RecordExtractor {
                 }
             case .nir:
                 if haveNIR { continue }
-                switch NIRValidator.check(v, normalized: &scratch) {
+                // The compact 15-character form (most exports) is checked in place; anything
+                // else is normalised into `scratch` by the general check.
+                let compact = NIRValidator.checkCompact(v)
+                switch compact ?? NIRValidator.check(v, normalized: &scratch) {
                 case .valid(let kind):
                     c.pointee.nirValid += 1
                     if kind == .temporary { c.pointee.nirTemporary += 1 }
                     mask |= DataCategory.nationalID.bit
-                    keepNIR()
+                    if compact != nil { keepNIR(v) } else { keepNIR() }
                     haveNIR = true
                 case .keyAbsent:
                     c.pointee.nirKeyAbsent += 1
@@ -246,6 +249,12 @@ final class RecordExtractor {
         }
         professionalMemo.store(t, key, at: probe)
         return key
+    }
+
+    /// Keeps the first 13 bytes of a NIR already in normal form.
+    @inline(__always) private func keepNIR(_ v: UnsafeRawBufferPointer) {
+        nirBytes.count = 0
+        nirBytes.append(contentsOf: v.baseAddress!.assumingMemoryBound(to: UInt8.self), count: min(13, v.count))
     }
 
     /// Keeps the first 13 characters of the NIR the validator normalised into `scratch`.

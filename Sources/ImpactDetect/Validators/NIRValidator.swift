@@ -82,6 +82,19 @@ public enum NIRValidator: ValueValidator {
         return k1 * 10 + k2 == expectedKey(normalized) ? .valid(kind) : .invalidKey
     }
 
+    /// ``check(_:normalized:)`` for the common compact form without the array: when `value` is
+    /// exactly 15 characters with no separator, no space and no lower-case letter, its outcome
+    /// (its normalized form is `value` itself); nil for anything else, which ``check(_:normalized:)``
+    /// handles. For hot loops that keep the normalized bytes elsewhere.
+    public static func checkCompact(_ value: UnsafeRawBufferPointer) -> NIROutcome? {
+        guard value.count == 15 else { return nil }
+        let c = value.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        for i in 0..<15 where !(ValueBytes.isDigit(c[i]) || (i == 6 && (c[i] == 0x41 || c[i] == 0x42))) { return nil }
+        guard let kind = structure(at: c) else { return .malformed }
+        let k = Int(c[13] &- 0x30) * 10 + Int(c[14] &- 0x30)
+        return k == expectedKey(at: c) ? .valid(kind) : .invalidKey
+    }
+
     /// The fast path for the common form: exactly 15 characters with no separator, no space and
     /// no lower-case letter (so trimming and compacting would change nothing). Returns nil for
     /// anything else, which the general path then handles; same outcome and `normalized` as the

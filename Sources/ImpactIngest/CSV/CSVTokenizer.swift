@@ -228,35 +228,20 @@ public struct CSVTokenizer: Sendable {
                 state = .startField
             }
             if state == .startField {
-                while i < n && p[i] != quote {
-                    let start = i
-                    let stop = Self.scan(p, from: i, count: n, special: delimiter, specialWord: delimiterWord)
-                    let length = stop - start
-                    if length <= 16 && start + 16 <= n {
-                        // One 16-byte move: the output has room (it never runs ahead of the input).
-                        let v = UnsafeRawPointer(p + start).loadUnaligned(as: (UInt64, UInt64).self)
-                        UnsafeMutableRawPointer(out + w).storeBytes(of: v, as: (UInt64, UInt64).self)
-                        w += length
-                    } else {
-                        Self.copy(p, start, stop, out, &w)
-                    }
-                    i = stop
-                    if stop == n {
-                        state = .inField
-                        return (.needInput, i, w, f)
-                    }
-                    let b = p[stop]
-                    if b == 0 {
-                        state = .inField
-                        break
-                    }
-                    i += 1
-                    fieldEnds[f] = Int32(truncatingIfNeeded: outputOffset + w)
-                    f += 1
-                    if b == delimiter {
-                        if f == fieldEnds.count { return (.fieldEndsFull, i, w, f) }
-                        continue
-                    }
+                let run = Self.unquotedFields(p, n, &i, out, &w, fieldEnds.baseAddress!, fieldEnds.count, &f,
+                                              Int32(truncatingIfNeeded: outputOffset), delimiter: delimiter, quote: quote,
+                                              delimiterWord: delimiterWord)
+                switch run {
+                case .quote, .exhausted:
+                    break   // the general machine goes on from the field start
+                case .nul:
+                    state = .inField
+                case .fieldOpen:
+                    state = .inField
+                    return (.needInput, i, w, f)
+                case .fieldEndsFull:
+                    return (.fieldEndsFull, i, w, f)
+                case .recordEnd(let b):
                     lineTerminators += 1
                     lastWasCR = b == 0x0D
                     state = .startRecord
@@ -274,6 +259,82 @@ public struct CSVTokenizer: Sendable {
             case .needInput, .end:
                 return (.needInput, i, w, f)
             }
+        }
+    }
+
+    /// How a run of ``unquotedFields`` ended.
+    private enum UnquotedRun {
+        /// At a field start holding the quote byte.
+        case quote
+        /// At a field start, with the input used up.
+        case exhausted
+        /// At a NUL byte inside a field.
+        case nul
+        /// Inside a field, with the input used up.
+        case fieldOpen
+        /// After a delimiter, with `fieldEnds` full.
+        case fieldEndsFull
+        /// After the line-end byte `b` that ended the record.
+        case recordEnd(UInt8)
+    }
+
+    /// The fast path of ``nextRecord(_:output:outputOffset:fieldEnds:)``: unquoted fields from
+    /// the field start `i`, each found by one vector compare (most CSV values are shorter than
+    /// 16 bytes) and copied by one 16-byte move, its end written to `ends[f]` as `base + w`.
+    /// Stops at anything the general machine must see (a quote at a field start, a NUL byte,
+    /// a line end, the end of the input). Wrapping arithmetic: every index is bounded by `n`.
+    ///
+    /// `out` must have room for `n` bytes with `w <= i` (a call never writes more than it reads).
+    @inline(__always)
+    private static func unquotedFields(_ p: UnsafePointer<UInt8>, _ n: Int, _ iInOut: inout Int,
+                                       _ out: UnsafeMutablePointer<UInt8>, _ wInOut: inout Int,
+                                       _ ends: UnsafeMutablePointer<Int32>, _ endsCount: Int, _ fInOut: inout Int,
+                                       _ base: Int32, delimiter: UInt8, quote: UInt8, delimiterWord: UInt64) -> UnquotedRun {
+        var i = iInOut, w = wInOut, f = fInOut
+        defer { iInOut = i; wInOut = w; fInOut = f }
+        #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
+        let dv = _mm_set1_epi8(Int8(bitPattern: delimiter))
+        let lf = _mm_set1_epi8(0x0A), cr = _mm_set1_epi8(0x0D), zero = _mm_setzero_si128()
+        #endif
+        while true {
+            if i >= n { return .exhausted }
+            if p[i] == quote { return .quote }
+            let stop: Int
+            #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
+            if i &+ 16 <= n {
+                let v = UnsafeRawPointer(p + i).loadUnaligned(as: __m128i.self)
+                let hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dv), _mm_cmpeq_epi8(v, lf)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, zero)))
+                let bits = _mm_movemask_epi8(hit)
+                // The first 16 bytes move at once (room: w + 16 <= i + 16 <= n).
+                UnsafeMutableRawPointer(out + w).storeBytes(of: v, as: __m128i.self)
+                if bits != 0 {
+                    stop = i &+ Int(bits.trailingZeroBitCount)
+                } else {
+                    stop = scan(p, from: i &+ 16, count: n, special: delimiter, specialWord: delimiterWord)
+                    var w16 = w &+ 16
+                    copy(p, i &+ 16, stop, out, &w16)
+                }
+            } else {
+                stop = scan(p, from: i, count: n, special: delimiter, specialWord: delimiterWord)
+                var wc = w
+                copy(p, i, stop, out, &wc)
+            }
+            #else
+            stop = scan(p, from: i, count: n, special: delimiter, specialWord: delimiterWord)
+            var wc = w
+            copy(p, i, stop, out, &wc)
+            #endif
+            w = w &+ (stop &- i)
+            i = stop
+            if stop == n { return .fieldOpen }
+            let b = p[stop]
+            if b == 0 { return .nul }
+            i = i &+ 1
+            ends[f] = base &+ Int32(truncatingIfNeeded: w)
+            f = f &+ 1
+            if b != delimiter { return .recordEnd(b) }
+            if f == endsCount { return .fieldEndsFull }
         }
     }
 
