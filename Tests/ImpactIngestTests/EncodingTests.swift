@@ -1,5 +1,6 @@
 import Testing
 @testable import ImpactIngest
+import ImpactTestSupport
 
 /// Decodes `data` through a `DecodingByteSource` fed `chunks`-sized reads, read `readSize` at a time.
 private func decode(_ data: [UInt8], forced: TextEncoding? = nil, chunks: [Int] = [], readSize: Int = 4096)
@@ -183,4 +184,31 @@ func mostlyUTF8SamplesAreUTF8(_ sample: [UInt8], _ encoding: TextEncoding) {
 ] as [([UInt8], TextEncoding, Int)])
 func encodingDetection(_ sample: [UInt8], _ encoding: TextEncoding, _ bomLength: Int) {
     #expect(EncodingDetection.detect(sample, isComplete: true) == EncodingDetection(encoding: encoding, bomLength: bomLength))
+}
+
+/// UTF-8 is validated in place in the reader's buffer, and only what follows the first
+/// invalid or cut sequence is copied and converted: random mixes of ASCII, valid characters
+/// of 2 to 4 bytes and invalid bytes, read through random chunkings and read sizes (4 and up
+/// take the in-place path, smaller the copying one), decode exactly as the standard library
+/// does (U+FFFD per maximal subpart), with the first replacement located.
+@Test(arguments: 0..<8)
+func utf8DecodedInPlaceEqualsTheStandardLibrary(seed: Int) throws {
+    var g = SeededGenerator(seed: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+    let pieces: [[UInt8]] = [bytes("a"), bytes("Nom;"), bytes("é"), bytes("€"), bytes("😀"), [0xFF], [0xE9],
+                             [0xE0, 0x80], [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98], [0xC3], bytes("\n")]
+    var data: [UInt8] = []
+    for _ in 0..<Int.random(in: 200...3000, using: &g) {
+        // Mostly valid text, an invalid piece now and then.
+        let k = Int.random(in: 0..<100, using: &g) < 90 ? Int.random(in: 0...4, using: &g) : Int.random(in: 5..<pieces.count, using: &g)
+        data += pieces[k]
+    }
+    let expected = String(decoding: data, as: UTF8.self)
+    let firstInvalid = expected.utf8.firstRange(of: [0xEF, 0xBF, 0xBD]).map { expected.utf8.distance(from: expected.utf8.startIndex, to: $0.lowerBound) }
+    for _ in 0..<4 {
+        let chunks = (0..<Int.random(in: 1...4, using: &g)).map { _ in Int.random(in: 1...700, using: &g) }
+        let readSize = [1, 3, 4, 5, 64, 4096][Int.random(in: 0..<6, using: &g)]
+        let decoded = try decode(data, forced: .utf8, chunks: chunks, readSize: readSize)
+        #expect(decoded.text == expected, "seed \(seed) chunks \(chunks) read \(readSize)")
+        #expect(decoded.source.firstInvalidOffset == firstInvalid)
+    }
 }

@@ -5,9 +5,10 @@
 ///   (``EncodingDetection/detect(_:isComplete:)``: BOM, UTF-16 NUL pattern, UTF-8 validity,
 ///   else Windows-1252). A byte-order mark of that encoding is stripped from the output
 ///   (``hadBOM``); a forced encoding keeps another encoding's BOM as text.
-/// - UTF-8 input is validated and copied (ASCII checked 8 bytes at a time); Windows-1252 and
-///   UTF-16 are transcoded through a table / per code unit.
-/// - Streaming with one fixed 64 KiB input buffer: a UTF-8 sequence, a UTF-16 code unit or a
+/// - UTF-8 input is read straight into the caller's buffer and validated there (ASCII checked
+///   16 bytes at a time), copied only from the first invalid or cut sequence on; Windows-1252
+///   and UTF-16 are transcoded through a table / per code unit.
+/// - Streaming with one fixed 256 KiB input buffer: a UTF-8 sequence, a UTF-16 code unit or a
 ///   surrogate pair split across reads of the wrapped source is completed by the next read; an
 ///   output buffer too small for the next character gets its bytes over several reads.
 /// - Bytes that are invalid in the encoding (a malformed UTF-8 sequence, a lone surrogate, a
@@ -28,6 +29,9 @@ public final class DecodingByteSource: ByteSource {
     public private(set) var firstInvalidOffset: Int?
     /// UTF-8 bytes returned so far.
     public private(set) var decodedBytes = 0
+
+    /// Bytes of the input buffer (and at most read at once): the CSV reader's buffer size.
+    static let inputBufferSize = 256 << 10
 
     /// Bytes sniffed for the encoding when it is not forced.
     public static let sniffLength = 1 << 20
@@ -63,7 +67,7 @@ public final class DecodingByteSource: ByteSource {
             bomLength = detected.bomLength
         }
         hadBOM = bomLength > 0
-        raw = .allocate(byteCount: 64 << 10, alignment: 16)
+        raw = .allocate(byteCount: Self.inputBufferSize, alignment: 16)
         var skipped = 0
         while skipped < bomLength {
             let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<(bomLength - skipped)]))
@@ -79,6 +83,9 @@ public final class DecodingByteSource: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let outBase = buffer.baseAddress, buffer.count > 0 else { return 0 }
         let out = outBase.assumingMemoryBound(to: UInt8.self)
+        if encoding == .utf8, pendingStart == pendingEnd, rawStart == rawEnd, !sourceEnded, buffer.count >= 4 {
+            if let n = try readUTF8InPlace(out, capacity: buffer.count) { return n }
+        }
         var o = 0
         while pendingStart < pendingEnd, o < buffer.count {
             out[o] = pendingByte(pendingStart)
@@ -112,6 +119,32 @@ public final class DecodingByteSource: ByteSource {
         }
         decodedBytes += o
         return o
+    }
+
+    /// UTF-8 without a copy: reads from the source straight into `out` and validates there.
+    /// The valid prefix (ending on a character boundary) is returned as is; what follows it (a
+    /// character cut by the end of the read, or an invalid sequence and the rest) moves to the
+    /// input buffer, where the next ``read(into:)`` converts it (U+FFFD for invalid sequences).
+    /// Returns nil when nothing valid was read (the caller's general path then goes on from the
+    /// input buffer), 0 at the end of the source.
+    ///
+    /// Saves a copy of every byte of a UTF-8 input (~3 % of an analysis, perf).
+    private func readUTF8InPlace(_ out: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int? {
+        let n = try source.read(into: UnsafeMutableRawBufferPointer(start: out, count: min(capacity, raw.count)))
+        if n == 0 {
+            sourceEnded = true
+            return nil
+        }
+        let (valid, _) = UTF8Validation.scan(out, count: n, limit: n)
+        if valid < n {
+            // The rest fits: the read was at most the input buffer's size, which is empty.
+            raw.baseAddress!.copyMemory(from: out + valid, byteCount: n - valid)
+            rawStart = 0
+            rawEnd = n - valid
+        }
+        guard valid > 0 else { return nil }
+        decodedBytes += valid
+        return valid
     }
 
     // MARK: - Conversion
