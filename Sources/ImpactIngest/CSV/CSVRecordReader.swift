@@ -561,6 +561,11 @@ private struct ParseState: ~Copyable {
             let end = Int(ends.base[v])
             afterBreak = false
             delimiters = 0
+            // Only a value holding a line break can hold a line shaped like a record.
+            guard mayHoldLineBreak(start, end) else {
+                start = end
+                continue
+            }
             for k in start..<end {
                 let b = bytes.base[k]
                 if b == 0x0A || b == 0x0D {
@@ -575,6 +580,22 @@ private struct ParseState: ~Copyable {
             start = end
         }
         return shaped
+    }
+
+    /// Whether `bytes[start..<end]` may hold a CR or LF: false when no byte is below 0x0E,
+    /// checked eight bytes at a time (most values of a multi-line record have no line break).
+    private func mayHoldLineBreak(_ start: Int, _ end: Int) -> Bool {
+        var k = start
+        while k + 8 <= end {
+            let w = UnsafeRawPointer(bytes.base + k).loadUnaligned(as: UInt64.self)
+            if (w &- 0x0E0E_0E0E_0E0E_0E0E) & ~w & 0x8080_8080_8080_8080 != 0 { return true }
+            k += 8
+        }
+        while k < end {
+            if bytes.base[k] < 0x0E { return true }
+            k += 1
+        }
+        return false
     }
 
     /// Fills `starts` (value i starts where value i-1 ends) and extends `ids` to cover `ends`.
