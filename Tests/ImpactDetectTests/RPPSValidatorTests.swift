@@ -16,6 +16,25 @@ import Testing
         #expect(r.normalized == normalized)
     }
 
+    /// The in-place check of the compact form agrees with the general one and declines (nil)
+    /// every other form.
+    @Test(arguments: [
+        ("10244723747", ValidationOutcome?.some(.valid)),
+        ("10092113249", .valid),
+        ("10244723748", .invalidKey),                     // key off by one
+        ("20244723747", nil),                             // not 10…: the general check says malformed
+        ("810391815585", nil),                            // IdNat_PS: normalised by the general check
+        (" 10027206639", nil),
+        ("10 39 18 15 585", nil),
+        ("1024472374A", nil),
+    ] as [(String, ValidationOutcome?)])
+    func compactCheckAgreesWithTheGeneralCheck(value: String, expected: ValidationOutcome?) {
+        var v = value
+        let compact = v.withUTF8 { RPPSValidator.checkCompact(UnsafeRawBufferPointer($0)) }
+        #expect(compact == expected)
+        if let compact { #expect(compact == RPPSValidator.check(value)) }
+    }
+
     @Test(arguments: ["10244723748", "10092113240", "810391815586"])
     func invalidKey(value: String) {
         #expect(RPPSValidator.check(value) == .invalidKey)

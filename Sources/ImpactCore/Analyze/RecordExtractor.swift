@@ -239,6 +239,11 @@ final class RecordExtractor {
 
     /// The key of a prescriber's RPPS (or ADELI) number, 0 when it is neither.
     @inline(__always) private func professionalKey(_ t: UnsafeRawBufferPointer) -> UInt64 {
+        // The compact RPPS (11 digits, most exports) is checked in place: cheaper than a memo
+        // look-up, which misses the caches with tens of thousands of prescribers (perf).
+        if let outcome = RPPSValidator.checkCompact(t) {
+            return outcome.isAccepted ? hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nationalID), 0x52), t)).rawValue : 0
+        }
         let (known, probe) = professionalMemo.lookup(t, hasher: hasher)
         if let known { return known }
         var key: UInt64 = 0

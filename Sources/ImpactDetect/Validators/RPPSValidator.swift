@@ -24,4 +24,13 @@ public enum RPPSValidator: ValueValidator {
         }
         return LuhnCheck.isValid(normalized) ? .valid : .invalidKey
     }
+
+    /// ``check(_:normalized:)`` for the common compact form without the array: when `value` is
+    /// exactly 11 digits starting with `10` (its normalized form is `value` itself), `valid` or
+    /// `invalidKey`; nil for anything else, which ``check(_:normalized:)`` handles.
+    public static func checkCompact(_ value: UnsafeRawBufferPointer) -> ValidationOutcome? {
+        guard value.count == 11, value[0] == 0x31, value[1] == 0x30 else { return nil }
+        for b in value where !ValueBytes.isDigit(b) { return nil }
+        return LuhnCheck.isValid(value) ? .valid : .invalidKey
+    }
 }
