@@ -256,11 +256,13 @@ final class RecordBatch {
         if p != 0 { linker.prefetch(SubjectKey(rawValue: p)) }
     }
 
-    /// Half as far ahead as the keys: the record's subject node and observation slot.
+    /// Half as far ahead as the keys: the record's subject node and observation slot, and its
+    /// health professional's slots.
     @inline(__always) private func prefetchSubject(of j: Int, into linker: SubjectLinker) {
         let e = extracted[j]
         let first = e.nirKey != 0 ? e.nirKey : e.nameKey != 0 ? e.nameKey : prepared[j].patientKey
         if first != 0 { linker.prefetchSubject(of: SubjectKey(rawValue: first), controller: prepared[j].controller) }
+        if e.professional != 0 { linker.prefetchHealthProfessional(SubjectKey(rawValue: e.professional), controller: prepared[j].controller) }
     }
 
     /// Empties the batch, keeping its storage.
