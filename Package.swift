@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "ImpactTestSupport", dependencies: ["CZlib"], path: "Tests/ImpactTestSupport"),
         .testTarget(name: "ImpactIngestTests", dependencies: ["ImpactIngest", "ImpactTestSupport"]),
         .testTarget(name: "ImpactJSONTests", dependencies: ["ImpactJSON", "ImpactTestSupport"]),
-        .testTarget(name: "ImpactDetectTests", dependencies: ["ImpactDetect"]),
+        .testTarget(name: "ImpactDetectTests", dependencies: ["ImpactDetect", "ImpactTestSupport"]),
         .testTarget(name: "ImpactCoreTests", dependencies: ["ImpactCore", "ImpactCLI", "ImpactTestSupport"]),
         .testTarget(name: "ImpactSynthTests", dependencies: ["ImpactSynth"]),
         .testTarget(name: "ImpactReportingTests", dependencies: ["ImpactReporting"]),

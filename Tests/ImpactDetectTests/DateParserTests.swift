@@ -1,5 +1,6 @@
 import Testing
 @testable import ImpactDetect
+import ImpactTestSupport
 
 @Suite struct DateParserTests {
     @Test(arguments: [
@@ -63,6 +64,28 @@ import Testing
         for v in ["14/02/1987", "02/11/1964", "30/09/2001", "2024-06-07", "2024-07-03"] {
             #expect(DateParser.check(v) == .valid)
             #expect(PhoneValidator.check(v) == .malformed)
+        }
+    }
+
+    /// Ten-character values are read at fixed positions (the birth date of every record);
+    /// they must get exactly the outcome of the general scan, which reads the same value with a
+    /// leading blank: every 10-character mix of digits, separators and letters tried agrees.
+    @Test func tenCharacterFastPathAgreesWithTheGeneralScan() {
+        let alphabet = Array("0123456789/-.:T 1290".utf8)
+        var g = SeededGenerator(seed: 20261129)
+        var fixed = ["14/02/1987", "31/02/2020", "29/02/1900", "1799-01-01", "2200-01-01", "2024/06-07",
+                     "2024-13-01", "00/00/0000", "1987/02/14", "14.02.1987", "14-02.1987", "2024.06.07", "12345/6789"]
+        for _ in 0..<20_000 { fixed.append(String(decoding: (0..<10).map { _ in alphabet.randomElement(using: &g)! }, as: UTF8.self)) }
+        for value in fixed {
+            #expect(scanned(value) == scanned(" " + value), "\(value)")
+        }
+        func scanned(_ s: String) -> String { Array(s.utf8).withUnsafeBytes { describe(DateParser.scan($0)) } }
+        func describe(_ s: DateParser.Scan) -> String {
+            switch s {
+            case .date(let y, let m, let d): return "\(y)-\(m)-\(d)"
+            case .impossible: return "impossible"
+            case .notADate: return "not a date"
+            }
         }
     }
 
