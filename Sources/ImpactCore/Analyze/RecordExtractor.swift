@@ -94,6 +94,7 @@ final class RecordExtractor {
         self.lexicon = lexicon
         self.hasher = hasher
         scratch.reserveCapacity(64)
+        precondition(DataCategoryCount < 31, "RecordExtractor.nirKept needs a free bit")
     }
 
     deinit {
@@ -131,33 +132,11 @@ final class RecordExtractor {
             case .categoriesOnly:
                 mask |= code.categories
             case .scan:
-                mask |= code.categories
-                let hits = scan(v)
-                if hits.categories.rawValue != 0 {
-                    terms.append(TermHit(field: Int32(truncatingIfNeeded: g), hits: hits))
-                    mask |= hits.categories.closed.rawValue
-                }
+                mask |= code.categories | scanCell(v, field: g, terms: &terms)
             case .nir:
                 if haveNIR { continue }
-                // The compact 15-character form (most exports) is checked in place; anything
-                // else is normalised into `scratch` by the general check.
-                let compact = NIRValidator.checkCompact(v)
-                switch compact ?? NIRValidator.check(v, normalized: &scratch) {
-                case .valid(let kind):
-                    c.pointee.nirValid += 1
-                    if kind == .temporary { c.pointee.nirTemporary += 1 }
-                    mask |= DataCategory.nationalID.bit
-                    if compact != nil { keepNIR(v) } else { keepNIR() }
-                    haveNIR = true
-                case .keyAbsent:
-                    c.pointee.nirKeyAbsent += 1
-                    keepNIR()
-                    haveNIR = true
-                case .invalidKey:
-                    c.pointee.nirInvalidKey += 1
-                case .malformed:
-                    break
-                }
+                let bits = nirCell(v, counters: c)
+                if bits != 0 { mask |= bits & ~Self.nirKept; haveNIR = true }
             case .birthDate:
                 mask |= DataCategory.birthDate.bit
                 if !haveDOB, let d = DateParser.parse(v) {
@@ -235,6 +214,44 @@ final class RecordExtractor {
             }
         }
         return e
+    }
+
+    /// A free-text cell: its lexicon hits noted in `terms`; returns the categories they add.
+    /// Out of line, like ``nirCell(_:counters:)``: the record loop keeps fewer values live.
+    @inline(never) private func scanCell(_ v: UnsafeRawBufferPointer, field g: Int, terms: inout [TermHit]) -> UInt32 {
+        let hits = scan(v)
+        guard hits.categories.rawValue != 0 else { return 0 }
+        terms.append(TermHit(field: Int32(truncatingIfNeeded: g), hits: hits))
+        return hits.categories.closed.rawValue
+    }
+
+    /// Marks, in ``nirCell(_:counters:)``'s result, that the NIR was kept: a bit no category
+    /// uses (``DataCategory`` has fewer than 31 cases; checked in `init`).
+    private static let nirKept: UInt32 = 1 << 31
+
+    /// A NIR cell: validates it, counts the outcome and keeps the NIR when it is one (valid, or
+    /// without its key). Returns 0 when it is not kept, else ``nirKept`` with the national-id
+    /// bit when the key is valid.
+    @inline(never) private func nirCell(_ v: UnsafeRawBufferPointer, counters c: UnsafeMutablePointer<FieldCounters>) -> UInt32 {
+        // The compact 15-character form (most exports) is checked in place; anything else is
+        // normalised into `scratch` by the general check.
+        let compact = NIRValidator.checkCompact(v)
+        switch compact ?? NIRValidator.check(v, normalized: &scratch) {
+        case .valid(let kind):
+            c.pointee.nirValid += 1
+            if kind == .temporary { c.pointee.nirTemporary += 1 }
+            if compact != nil { keepNIR(v) } else { keepNIR() }
+            return Self.nirKept | DataCategory.nationalID.bit
+        case .keyAbsent:
+            c.pointee.nirKeyAbsent += 1
+            keepNIR()
+            return Self.nirKept
+        case .invalidKey:
+            c.pointee.nirInvalidKey += 1
+            return 0
+        case .malformed:
+            return 0
+        }
     }
 
     /// The key of a prescriber's RPPS (or ADELI) number, 0 when it is neither.
