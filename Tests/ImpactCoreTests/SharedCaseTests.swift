@@ -257,6 +257,20 @@ import Testing
         #expect(r.subjects == 2)
     }
 
+    /// Names of plain ASCII letters take a shortcut (lower-cased, joined without folding or
+    /// splitting); the same person written with blanks, mixed case or an accent takes the
+    /// general path, and both give one key. A swapped pair stays two people on the shortcut too.
+    @Test func plainAndFoldedNameKeysAgree() throws {
+        let r = try Self.analyse("""
+            nom;prenom;date_naissance;laboratoire
+            DUPONT;Jean;05/06/1970;Labo A
+            " Dupont ";" jean";1970-06-05;Labo A
+            DUPÔNT;JEAN;05/06/1970;Labo A
+            Jean;Dupont;05/06/1970;Labo A
+            """)
+        #expect(r.subjects == 2)
+    }
+
     /// Separators inside a part do not split a person: exports of different lab systems write
     /// "N'GUYEN" / "NGUYEN", "Le Gall" / "LEGALL", "Jean-Pierre" / "JEAN PIERRE" (tester's F8).
     @Test func separatorsInsideANameDoNotSplitAPerson() throws {

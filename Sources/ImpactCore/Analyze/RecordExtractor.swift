@@ -312,6 +312,7 @@ final class RecordExtractor {
     /// - Both parts are required: a given name + birth date alone ("Marie", 1980-01-01) is far
     ///   too common to identify anyone, and a family name + birth date alone merges twins.
     private func personNameKeyBytes(family: UnsafeRawBufferPointer, given: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        if let plain = plainNameKeyBytes(family: family, given: given) { return plain }
         var length = fold(family, into: &foldBuffer, at: 0)
         let familyEnd = length
         foldBuffer.count = length
@@ -323,6 +324,30 @@ final class RecordExtractor {
         var familyCount = 0
         while familyCount < tokens.count && Int(tokens[familyCount].start) < familyEnd { familyCount += 1 }
         return orderedNameBytes(familyCount: familyCount)
+    }
+
+    /// ``personNameKeyBytes(family:given:)`` when both parts are single words of ASCII letters
+    /// (`DUPONT`, `Jean`): folding keeps them as they are but lower-cased, each is one token, so
+    /// the key bytes are the two lower-cased parts with 0x1F between; written straight into
+    /// ``nameBuffer``. nil for anything else (accents, hyphens, blanks, an empty part), which the
+    /// general path folds and splits.
+    @inline(__always) private func plainNameKeyBytes(family: UnsafeRawBufferPointer, given: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        let f = family.count, g = given.count
+        guard f > 0, g > 0 else { return nil }
+        nameBuffer.reserve(f + 1 + g)
+        let out = nameBuffer.base
+        for k in 0..<f {
+            let b = family[k] | 0x20
+            guard b &- 0x61 < 26 else { return nil }
+            out[k] = b
+        }
+        out[f] = 0x1F
+        for k in 0..<g {
+            let b = given[k] | 0x20
+            guard b &- 0x61 < 26 else { return nil }
+            out[f + 1 + k] = b
+        }
+        return UnsafeRawBufferPointer(start: out, count: f + 1 + g)
     }
 
     /// The name key bytes of a single full-name field. The family name is told apart by the
