@@ -1,5 +1,11 @@
 import Testing
 @testable import ImpactDetect
+import Foundation
+import ImpactTestSupport
+
+private extension String {
+    func leftPadded(to n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
+}
 
 @Suite struct NIRValidatorTests {
     /// regulatory.md §6.1 worked examples (keys recomputed with python-stdnum).
@@ -88,6 +94,22 @@ import Testing
         let compact = v.withUTF8 { NIRValidator.checkCompact(UnsafeRawBufferPointer($0)) }
         #expect(compact == expected)
         if let compact { #expect(compact == NIRValidator.check(value)) }
+    }
+
+    /// The key against the rule written out (INSEE: 97 − N mod 97, 2A → 19, 2B → 18), on
+    /// seeded random NIR bodies, Corsican ones included.
+    @Test func keyMatchesTheRuleOnRandomBodies() {
+        var g = SeededGenerator(seed: 97)
+        for _ in 0..<5_000 {
+            func digits(_ n: Int, _ range: ClosedRange<Int>) -> String {
+                String(Int.random(in: range, using: &g)).leftPadded(to: n)
+            }
+            let department = Int.random(in: 0..<10, using: &g) == 0 ? ["2A", "2B"].randomElement(using: &g)! : digits(2, 1...95)
+            let body = digits(1, 1...2) + digits(2, 0...99) + digits(2, 1...12) + department + digits(3, 1...999) + digits(3, 1...999)
+            let numeric = body.replacingOccurrences(of: "2A", with: "19").replacingOccurrences(of: "2B", with: "18")
+            let expected = 97 - Int(UInt64(numeric)! % 97)
+            #expect(NIRValidator.key(ofNormalized: Array(body.utf8)) == expected, "\(body)")
+        }
     }
 
     @Test func provisionalKindFromSexDigit3Or4() throws {

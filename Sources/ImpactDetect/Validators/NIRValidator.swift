@@ -180,13 +180,13 @@ public enum NIRValidator: ValueValidator {
     /// ``expectedKey(_:)`` over 13 readable bytes at `c`.
     @inlinable
     static func expectedKey(at c: UnsafePointer<UInt8>) -> Int {
+        // The 13 characters as a number, the letters of 2A/2B read as 0x41 - 0x30 = 17 and
+        // 0x42 - 0x30 = 18, then corrected: 2A → 19 and 2B → 18 (the "2" at 10^7 becomes "1",
+        // the letter at 10^6 becomes 9 or 8). Wrapping arithmetic: 13 digits fit in 64 bits.
         var n: UInt64 = 0
-        for i in 0..<13 {
-            var d = UInt64(c[i] &- 0x30)
-            if i == 6 && c[i] == 0x41 { d = 9; n = n - 1 }       // 2A → 19: "2" becomes "1", "A" → 9
-            else if i == 6 && c[i] == 0x42 { d = 8; n = n - 1 }  // 2B → 18
-            n = n * 10 + d
-        }
+        for i in 0..<13 { n = n &* 10 &+ UInt64(c[i] &- 0x30) }
+        if c[6] == 0x41 { n = n &- 10_000_000 &- 8 * 1_000_000 }
+        else if c[6] == 0x42 { n = n &- 10_000_000 &- 10 * 1_000_000 }
         return 97 - Int(n % 97)
     }
 }
