@@ -392,6 +392,28 @@ import Testing
         return LeakAnalyzer(options: options).analyze(paths: [f.path]).report
     }
 
+    /// The name shown is the spelling most records carry; spellings are counted per record
+    /// even when consecutive records of a controller repeat one (the registry's shortcut).
+    @Test func theMostFrequentSpellingNamesTheController() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let f = dir.appendingPathComponent("leak.csv")
+        try Data("""
+            nom;prenom;date_naissance;finess;laboratoire
+            DUPONT;Jean;14/03/1985;690620075;Labo Alpha
+            MARTIN;Paul;14/03/1986;750000000;Labo Beta
+            DUPONT;Jean;14/03/1985;690620075;Labo Alpha
+            ROUX;Anne;05/06/1970;690620075;LABO ALPHA SAS
+            ROUX;Anne;05/06/1970;690620075;LABO ALPHA SAS
+            PETIT;Luc;05/06/1971;690620075;LABO ALPHA SAS
+            MARTIN;Paul;14/03/1986;750000000;Labo Beta
+            """.utf8).write(to: f)
+        let r = LeakAnalyzer(options: AnalysisOptions()).analyze(paths: [f.path]).report
+        #expect(r.controllers.first { $0.id == "690620075" }?.name == "LABO ALPHA SAS")
+        #expect(r.controllers.first { $0.id == "690620075" }?.records == 5)
+        #expect(r.controllers.first { $0.id == "750000000" }?.name == "Labo Beta")
+    }
+
     @Test func aNameWrittenBesideOneIDIsThatController() throws {
         let r = try Self.report(sampleRecords: 5_000)
         #expect(r.controllers.map(\.id).sorted() == ["690620075", "Laboratoire Sans Finess"])

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ImpactDetect
 
 /// The controllers (GDPR Art. 4(7)) found in a leak: each lab, keyed by its FINESS (or the
@@ -95,10 +100,19 @@ public final class ControllerRegistry {
         }
         entries[i].records += 1
         if name.count > 0 {
+            // Most records of a controller carry the spelling its previous record carried: a
+            // byte comparison then finds it, without a hash.
+            if i < lastSpelling.count, lastSpelling[i].slot >= 0, lastSpelling[i].bytes.count == name.count,
+               lastSpelling[i].bytes.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }) {
+                entries[i].names[lastSpelling[i].slot].count += 1
+                return i
+            }
             let nh = hasher.finish(hasher.absorb(hasher.begin(.email), name)).rawValue
             if let j = entries[i].nameHashes.firstIndex(of: nh) {
                 entries[i].names[j].count += 1
+                rememberSpelling(name, slot: j, of: i)
             } else if entries[i].nameHashes.count < 16 {
+                rememberSpelling(name, slot: entries[i].names.count, of: i)
                 entries[i].nameHashes.append(nh)
                 let spelling = String(decoding: name, as: UTF8.self)
                 entries[i].names.append((spelling, 1))
@@ -106,6 +120,15 @@ public final class ControllerRegistry {
             }
         }
         return i
+    }
+
+    /// Per controller: the spelling its last record carried (bytes) and where it is counted in
+    /// `names` (-1: none yet).
+    private var lastSpelling: [(bytes: [UInt8], slot: Int)] = []
+
+    private func rememberSpelling(_ name: UnsafeRawBufferPointer, slot: Int, of i: Int) {
+        while lastSpelling.count <= i { lastSpelling.append(([], -1)) }
+        lastSpelling[i] = (Array(name), slot)
     }
 
     /// Registers the controller of `id` (the normalised id, as ``index(id:name:foldedName:)``
