@@ -90,10 +90,7 @@ private extension String {
         ("25508141680253X", nil),
     ] as [(String, NIROutcome?)])
     func compactCheckAgreesWithTheGeneralCheck(value: String, expected: NIROutcome?) {
-        var v = value
-        let compact = v.withUTF8 { NIRValidator.checkCompact(UnsafeRawBufferPointer($0)) }
-        #expect(compact == expected)
-        if let compact { #expect(compact == NIRValidator.check(value)) }
+        expectCompactCheck(value, expected, compact: NIRValidator.checkCompact, general: { NIRValidator.check($0) })
     }
 
     /// The key against the rule written out (INSEE: 97 − N mod 97, 2A → 19, 2B → 18), on

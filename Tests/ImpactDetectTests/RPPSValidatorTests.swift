@@ -29,10 +29,7 @@ import Testing
         ("1024472374A", nil),
     ] as [(String, ValidationOutcome?)])
     func compactCheckAgreesWithTheGeneralCheck(value: String, expected: ValidationOutcome?) {
-        var v = value
-        let compact = v.withUTF8 { RPPSValidator.checkCompact(UnsafeRawBufferPointer($0)) }
-        #expect(compact == expected)
-        if let compact { #expect(compact == RPPSValidator.check(value)) }
+        expectCompactCheck(value, expected, compact: RPPSValidator.checkCompact, general: { RPPSValidator.check($0) })
     }
 
     @Test(arguments: ["10244723748", "10092113240", "810391815586"])
