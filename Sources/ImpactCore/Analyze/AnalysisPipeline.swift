@@ -17,7 +17,10 @@ import ImpactIngest
 /// calling thread (it is the slower one), the reading thread extracts the next batch itself
 /// under the plans the sink last published (``PlanBoard``) before handing it over; the calling
 /// thread then only links it, unless the plans changed meanwhile (JSON fields first met later),
-/// in which case it replays the batch whole. Extraction depends on the record and the plans
+/// in which case it replays the batch whole. A batch the reading thread did not extract is
+/// extracted whole by the calling thread before it is linked (when the plans are decided and the
+/// batch declares no field), so that linking can prefetch the table slots of the records ahead
+/// (``RecordBatch/deliver(to:)``). Extraction depends on the record and the plans
 /// only, and linking happens in record order on one thread, so the analysis sink ends in
 /// exactly the state it would reach on one thread: the report is byte-identical to a
 /// single-threaded run (tested on the samples). The reader's result (its

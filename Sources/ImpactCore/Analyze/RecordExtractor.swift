@@ -85,9 +85,11 @@ final class RecordExtractor {
     private var nameBuffer = GrowableStorage<UInt8>(capacity: 4096)
     private var tokens = GrowableStorage<TokenSpan>(capacity: 64)
     private var spareTokens = GrowableStorage<TokenSpan>(capacity: 64)
-    /// Lexicon hits of short values; keys of RPPS/ADELI values (0: neither validates).
+    /// Lexicon hits of short values (4 Ki slots of 128 bytes, 512 KiB).
     private var lexiconMemo = ByteMemo<LexiconHits>(slots: 4096, maxLength: 64, empty: LexiconHits())
-    /// (Tens of thousands of prescribers in a large leak: 32 Ki slots, 1.4 MiB.)
+    /// Keys of prescriber numbers not in the compact RPPS form (spaced, IdNat_PS, ADELI; 0:
+    /// neither validates). Tens of thousands of prescribers in a large leak: 32 Ki slots of 64
+    /// bytes, 2 MiB.
     private var professionalMemo = ByteMemo<UInt64>(slots: 1 << 15, maxLength: 24, empty: 0)
 
     init(lexicon: TermLexicon, hasher: SubjectKeyHasher) {
@@ -545,7 +547,7 @@ struct TokenSpan {
 
 /// Results of a pure function of short values met before: a direct-mapped table keyed by the
 /// value's bytes (compared in full, so a hit is exact; a slot holds the last value hashed to
-/// it). Exam labels, result words and stock comments (lexicon hits), prescribers' RPPS numbers
+/// it). Exam labels, result words and stock comments (lexicon hits), prescribers' numbers
 /// (their keys) repeat across millions of records; the work then runs once per distinct value
 /// (per slot).
 ///
