@@ -101,16 +101,10 @@ public enum NIRValidator: ValueValidator {
     /// general path.
     @inline(__always)
     static func checkCompact15(_ value: UnsafeRawBufferPointer, normalized: inout [UInt8]) -> NIROutcome? {
-        let c = value.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        for i in 0..<15 where !(ValueBytes.isDigit(c[i]) || (i == 6 && (c[i] == 0x41 || c[i] == 0x42))) { return nil }
+        guard let outcome = checkCompact(value) else { return nil }
         normalized.removeAll(keepingCapacity: true)
-        normalized.append(contentsOf: UnsafeBufferPointer(start: c, count: 15))
-        guard let kind = structure(at: c) else {
-            normalized.removeAll(keepingCapacity: true)
-            return .malformed
-        }
-        let k = Int(c[13] &- 0x30) * 10 + Int(c[14] &- 0x30)
-        return k == expectedKey(at: c) ? .valid(kind) : .invalidKey
+        if outcome != .malformed { normalized.append(contentsOf: UnsafeBufferPointer(start: value.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 15)) }
+        return outcome
     }
 
     /// The key (1–97) of the first 13 characters of a normalised NIR (`2A` → 19, `2B` → 18),

@@ -30,14 +30,8 @@ public enum RPPSValidator: ValueValidator {
     /// `invalidKey`; nil for anything else, which ``check(_:normalized:)`` handles.
     public static func checkCompact(_ value: UnsafeRawBufferPointer) -> ValidationOutcome? {
         guard value.count == 11, value[0] == 0x31, value[1] == 0x30 else { return nil }
-        // Digits and Luhn sum in one pass (ISO/IEC 7812-1 Annex B; the check digit is the last,
-        // so the digits at odd positions are doubled): a prescriber in every record.
-        var sum = 0
-        for k in 0..<11 {
-            let d = Int(value[k] &- 0x30)
-            if d > 9 { return nil }
-            sum &+= k & 1 == 1 ? d &* 2 &- (d > 4 ? 9 : 0) : d
-        }
+        // One pass: the Luhn sum is nil when a byte is not a digit.
+        guard let sum = LuhnCheck.sum(value, doubleFirst: false) else { return nil }
         return sum % 10 == 0 ? .valid : .invalidKey
     }
 }
