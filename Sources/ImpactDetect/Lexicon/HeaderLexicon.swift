@@ -94,12 +94,10 @@ public struct HeaderLexicon: Sendable {
             guard let r = FieldRole(rawValue: String(s)) else { throw fail("unknown role '\(s)'") }
             return r
         }
-        // Lines and columns split on UTF-8 bytes (see TermLexicon.init(files:)): CRLF files too.
-        for raw in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        for line in LexiconFileText.lines(text) {
             lineNo += 1
-            let line = Substring(raw.last == 0x0D ? raw.dropLast() : raw)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            let c = TermLexicon.split(line, 0x09)
+            let c = LexiconFileText.split(line, 0x09)
             switch c[0] {
             case "stop":
                 stop.insert(String(c[1]))

@@ -47,9 +47,8 @@ public final class ValueShapeLexicon: Sendable {
         var words: [String: ValueShapes] = [:], phrases: [String: ValueShapes] = [:]
         var prefixes: [(String, ValueShapes)] = []
         var examples: [(ValueShapes, String, Bool)] = []
-        // Lines split on UTF-8 bytes (see TermLexicon.init(files:)): CRLF files too.
-        for (n, raw) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
-            let line = String(Substring(raw.last == 0x0D ? raw.dropLast() : raw))
+        for (n, raw) in LexiconFileText.lines(text).enumerated() {
+            let line = String(raw)
             if line.isEmpty || line.hasPrefix("#") { continue }
             var parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
             var sign: Character? = nil
