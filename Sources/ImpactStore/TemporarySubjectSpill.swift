@@ -110,8 +110,13 @@ public final class TemporarySubjectSpill: SubjectSpillStore {
     }
 
     public func storeKeys(_ entries: UnsafeBufferPointer<SubjectSpillEntry>) throws {
+        try insert(entries, sql: "INSERT OR IGNORE INTO spill_key(k, node) VALUES (?, ?)")
+    }
+
+    /// Inserts every entry (key, value) with `sql`, in one transaction.
+    private func insert(_ entries: UnsafeBufferPointer<SubjectSpillEntry>, sql: String) throws {
         try batch { db in
-            let insert = try BulkStatement(db, sql: "INSERT OR IGNORE INTO spill_key(k, node) VALUES (?, ?)")
+            let insert = try BulkStatement(db, sql: sql)
             for e in entries {
                 try insert.run {
                     sqlite3_bind_int64($0, 1, Int64(bitPattern: e.key))
@@ -135,15 +140,7 @@ public final class TemporarySubjectSpill: SubjectSpillStore {
     }
 
     public func storeObservations(_ entries: UnsafeBufferPointer<SubjectSpillEntry>) throws {
-        try batch { db in
-            let insert = try BulkStatement(db, sql: "INSERT INTO spill_observation(k, m) VALUES (?, ?)")
-            for e in entries {
-                try insert.run {
-                    sqlite3_bind_int64($0, 1, Int64(bitPattern: e.key))
-                    sqlite3_bind_int64($0, 2, Int64(e.value))
-                }
-            }
-        }
+        try insert(entries, sql: "INSERT INTO spill_observation(k, m) VALUES (?, ?)")
     }
 
     public func forEachKey(_ body: (UInt64, UInt32) throws -> Void) throws {
