@@ -42,10 +42,7 @@ import Testing
         let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = try Self.write(dir, "unterminated.csv", Self.unterminated)
-        for threads in [1, 2] {
-            var options = AnalysisOptions()
-            options.threads = threads
-            let report = LeakAnalyzer(options: options).analyze(paths: [path]).report
+        for report in Self.reportsOnOneAndTwoThreads(path) {
             #expect(report.records == 1000)
             #expect(report.rejectedRecords == 1)
             #expect(report.subjects == 999)
@@ -72,18 +69,11 @@ import Testing
     /// the merged record is rejected (`merged_records`, line 12) and its other lines are read
     /// again as records; the second quote is an unterminated one (line 72).
     @Test func twoStrayQuotesMergedTheRowsBetweenThem() throws {
-        var text = "nom,nir,commentaire\n"
-        for i in 0..<100 {
-            let comment = i == 10 ? "\"a" : (i == 70 ? "\"b" : "RAS")
-            text += "NOM\(i),\(Self.nir(1 + i % 2, 40 + i % 60, 1 + i % 12, "75", 100 + i, 1)),\(comment)\n"
-        }
+        let text = Self.patientsCSV(rows: 100, comments: [10: "\"a", 70: "\"b"])
         let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = try Self.write(dir, "q_two.csv", text)
-        for threads in [1, 2] {
-            var options = AnalysisOptions()
-            options.threads = threads
-            let report = LeakAnalyzer(options: options).analyze(paths: [path]).report
+        for report in Self.reportsOnOneAndTwoThreads(path) {
             #expect(report.records == 100)
             #expect(report.rejectedRecords == 2)
             #expect(report.subjects == 98)
@@ -99,11 +89,7 @@ import Testing
     /// record, over several lines from a quote opened on its first line, is `merged_records` and
     /// its lines are read again (the limit lowered so that 248 lines exceed it).
     @Test func strayQuotesFarApartMadeOneTooLargeRecord() throws {
-        var text = "nom,nir,commentaire\n"
-        for i in 0..<300 {
-            let comment = i == 2 ? "\"a" : (i == 250 ? "b\"" : "RAS")
-            text += "NOM\(i),\(Self.nir(1 + i % 2, 40 + i % 60, 1 + i % 12, "75", 100 + i, 1)),\(comment)\n"
-        }
+        let text = Self.patientsCSV(rows: 300, comments: [2: "\"a", 250: "b\""])
         let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = try Self.write(dir, "farquote.csv", text)
@@ -114,6 +100,25 @@ import Testing
         #expect(report.subjects == 299)
         #expect(report.rejections.map(\.reason) == ["merged_records"])
         #expect(report.rejections.map(\.line) == [4])
+    }
+
+    /// The reports of `path` analysed with `--threads 1` and 2 (they must not differ).
+    static func reportsOnOneAndTwoThreads(_ path: String) -> [ImpactReport] {
+        [1, 2].map { threads in
+            var options = AnalysisOptions()
+            options.threads = threads
+            return LeakAnalyzer(options: options).analyze(paths: [path]).report
+        }
+    }
+
+    /// `nom,nir,commentaire` with `rows` patients (one distinct valid NIR each) whose comment is
+    /// `RAS`, except the rows given in `comments` (stray quotes).
+    static func patientsCSV(rows: Int, comments: [Int: String]) -> String {
+        var text = "nom,nir,commentaire\n"
+        for i in 0..<rows {
+            text += "NOM\(i),\(nir(1 + i % 2, 40 + i % 60, 1 + i % 12, "75", 100 + i, 1)),\(comments[i] ?? "RAS")\n"
+        }
+        return text
     }
 
     /// `noheader_text200.csv`: 200 rows `DUPONT;Jean;Lyon;Glycémie`-style, no header.
