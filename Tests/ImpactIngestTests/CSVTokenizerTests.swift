@@ -1,4 +1,5 @@
 import Testing
+import ImpactTestSupport
 @testable import ImpactIngest
 
 /// A record as the tokenizer reports it: start line and field values.
@@ -230,4 +231,61 @@ func recordAtATimeGivesTheSameRecordsUnderEveryChunking(_ c: TokenizerCase) {
         #expect(tokenizer.next(empty, output: out.baseAddress! + 1).event == .end)
     }
     #expect(out[0] == UInt8(ascii: "a"))
+}
+
+/// Random CSV text for the 64-byte block loop of `nextRecord`: values of 0 to 100 bytes (many
+/// shorter than 16, some over 32 and 64), records of 1 to 150 fields, quoted values (with
+/// delimiters, doubled quotes and line ends inside), quotes inside unquoted values, TABs,
+/// NULs, non-ASCII letters, LF, CRLF and bare CR line ends, blank lines.
+func randomBlockCSV(seed: UInt64, records: Int) -> [UInt8] {
+    var rng = SeededGenerator(seed: seed)
+    let plain = Array("abcdefghijklmnopqrstuvwxyz0123456789 -./@".utf8)
+    var out: [UInt8] = []
+    for _ in 0..<records {
+        let fields = Int.random(in: 0..<10, using: &rng) == 0 ? Int.random(in: 60...150, using: &rng) : Int.random(in: 1...25, using: &rng)
+        for f in 0..<fields {
+            if f > 0 { out.append(UInt8(ascii: ",")) }
+            let long = Int.random(in: 0..<6, using: &rng) == 0
+            let length = long ? Int.random(in: 17...100, using: &rng) : Int.random(in: 0...16, using: &rng)
+            let quoted = Int.random(in: 0..<12, using: &rng) == 0
+            if quoted { out.append(UInt8(ascii: "\"")) }
+            for _ in 0..<length {
+                switch Int.random(in: 0..<200, using: &rng) {
+                case 0: out.append(0x09)
+                case 1: out.append(0)
+                case 2: out += Array("é".utf8)
+                case 3: out += quoted ? [UInt8(ascii: "\""), UInt8(ascii: "\"")] : [UInt8(ascii: "\"")]
+                case 4 where quoted: out.append(UInt8(ascii: ","))
+                case 5 where quoted: out.append(0x0A)
+                case 6 where quoted: out += [0x0D, 0x0A]
+                default: out.append(plain.randomElement(using: &rng)!)
+                }
+            }
+            if quoted { out.append(UInt8(ascii: "\"")) }
+        }
+        switch Int.random(in: 0..<10, using: &rng) {
+        case 0: out += [0x0D, 0x0A]
+        case 1: out.append(0x0D)
+        case 2: out += [0x0A, 0x0A]
+        default: out.append(0x0A)
+        }
+    }
+    return out
+}
+
+@Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
+func recordAtATimeAgreesWithTheFieldMachineOnLongRandomRecords(seed: UInt64) {
+    let data = randomBlockCSV(seed: seed, records: 60)
+    let expected = tokenize(data, chunks: [data.count])
+    #expect(expected.records.count >= 50)
+    var chunkings: [(name: String, sizes: [Int])] = [("whole", [data.count])]
+    for chunk in [63, 64, 65, 200, 1000] {
+        chunkings.append(("chunks of \(chunk)", Array(repeating: chunk, count: data.count / chunk) + [data.count % chunk]))
+    }
+    for chunking in chunkings {
+        for room in [1, 2, 63, 64, 65, 1000] {
+            let result = tokenizeByRecord(data, chunks: chunking.sizes, endsRoom: room)
+            #expect(result == expected, "\(chunking.name), room \(room)")
+        }
+    }
 }

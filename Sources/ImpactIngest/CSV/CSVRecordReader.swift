@@ -290,7 +290,9 @@ private struct ParseState: ~Copyable {
     let record = RecordBuffer()
     var bytes = GrowableStorage<UInt8>(capacity: 64 << 10)
     /// End of each value of the current record in `bytes`.
-    var ends = GrowableStorage<Int32>(capacity: 64)
+    /// Room for 1,024 from the start: the tokenizer takes a block of 64 bytes at once only when it
+    /// has room for 64 more ends.
+    var ends = GrowableStorage<Int32>(capacity: 1024)
     /// Starts of the values, derived from `ends` when the record is handed over.
     var starts = GrowableStorage<Int32>(capacity: 64)
     /// 0, 1, 2, …: the field ids of a record's values (value i is column i).
@@ -392,7 +394,8 @@ private struct ParseState: ~Copyable {
     /// Room for value ends: after the kept ones, or in the scratch area for a rejected record.
     private mutating func endsRoom() -> UnsafeMutableBufferPointer<Int32> {
         if doomed { return scratchEnds }
-        if ends.count == ends.capacity { ends.reserve(ends.count + 1) }
+        // Room for a block of 64 bytes' ends at once (see `ends`).
+        if ends.capacity - ends.count < 64 { ends.reserve(ends.count + 64) }
         return UnsafeMutableBufferPointer(start: ends.base + ends.count, count: ends.capacity - ends.count)
     }
 

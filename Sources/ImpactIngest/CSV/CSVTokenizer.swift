@@ -295,6 +295,62 @@ public struct CSVTokenizer: Sendable {
         #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
         let dv = _mm_set1_epi8(Int8(bitPattern: delimiter))
         let lf = _mm_set1_epi8(0x0A), cr = _mm_set1_epi8(0x0D), zero = _mm_setzero_si128()
+        // Blocks of 64 bytes: a mask of the delimiters and one of the bytes up to 0x0D (NUL, LF,
+        // CR, other controls) per block, then every stop in it by its bit. When the block has
+        // room for its field ends and its first control byte (if any) ends the record or is a
+        // NUL, the delimiters before it are taken without looking at their bytes; else (a TAB
+        // inside a value, ends nearly full) each stop is looked at.
+        if i < n && p[i] != quote {
+            let controls = _mm_set1_epi8(0x0D)
+            var q = i   // where the next block starts; the open field starts at i <= q
+            while q &+ 65 <= n {   // one byte more: the start of a field after the block's last byte
+                let (delimiters, others) = stopMasks(p + q, delimiter: dv, controls: controls)
+                let firstControl = others.trailingZeroBitCount
+                if f &+ 64 <= endsCount, firstControl == 64 || p[q &+ firstControl] == 0 || p[q &+ firstControl] == 0x0A
+                    || p[q &+ firstControl] == 0x0D {
+                    var bits = firstControl == 64 ? delimiters : delimiters & ((1 << UInt64(firstControl)) &- 1)
+                    while bits != 0 {
+                        let stop = q &+ bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        copyField(p, i, stop, n, out, &w)
+                        ends[f] = base &+ Int32(truncatingIfNeeded: w)
+                        f = f &+ 1
+                        i = stop &+ 1
+                        if p[i] == quote { return .quote }
+                    }
+                    if firstControl < 64 {
+                        let stop = q &+ firstControl
+                        copyField(p, i, stop, n, out, &w)
+                        i = stop
+                        let b = p[stop]
+                        if b == 0 { return .nul }
+                        i = i &+ 1
+                        ends[f] = base &+ Int32(truncatingIfNeeded: w)
+                        f = f &+ 1
+                        return .recordEnd(b)
+                    }
+                } else {
+                    var bits = delimiters | others
+                    while bits != 0 {
+                        let stop = q &+ bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        let b = p[stop]
+                        // A control byte other than NUL, LF and CR (TAB…) is data.
+                        if b != delimiter && b != 0 && b != 0x0A && b != 0x0D { continue }
+                        copyField(p, i, stop, n, out, &w)
+                        i = stop
+                        if b == 0 { return .nul }
+                        i = i &+ 1
+                        ends[f] = base &+ Int32(truncatingIfNeeded: w)
+                        f = f &+ 1
+                        if b != delimiter { return .recordEnd(b) }
+                        if f == endsCount { return .fieldEndsFull }
+                        if p[i] == quote { return .quote }
+                    }
+                }
+                q = q &+ 64
+            }
+        }
         #endif
         while true {
             if i >= n { return .exhausted }
@@ -337,6 +393,45 @@ public struct CSVTokenizer: Sendable {
             if f == endsCount { return .fieldEndsFull }
         }
     }
+
+    #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
+    /// Two masks over `p[0..<64]`, one bit per byte: the delimiters, and the other bytes up to
+    /// 0x0D (NUL, LF and CR among them; the caller tells the other controls apart). Four SSE2
+    /// loads of 16 bytes.
+    @inline(__always)
+    private static func stopMasks(_ p: UnsafePointer<UInt8>, delimiter dv: __m128i, controls: __m128i) -> (UInt64, UInt64) {
+        let raw = UnsafeRawPointer(p)
+        @inline(__always) func bits(_ offset: Int) -> (UInt64, UInt64) {
+            let v = raw.loadUnaligned(fromByteOffset: offset, as: __m128i.self)
+            let d = _mm_cmpeq_epi8(v, dv)
+            // v <= 0x0D (unsigned) exactly when min(v, 0x0D) == v; not the delimiter (TAB).
+            let c = _mm_andnot_si128(d, _mm_cmpeq_epi8(_mm_min_epu8(v, controls), v))
+            return (UInt64(UInt16(truncatingIfNeeded: _mm_movemask_epi8(d))), UInt64(UInt16(truncatingIfNeeded: _mm_movemask_epi8(c))))
+        }
+        let (d0, c0) = bits(0), (d1, c1) = bits(16), (d2, c2) = bits(32), (d3, c3) = bits(48)
+        return (d0 | d1 << 16 | d2 << 32 | d3 << 48, c0 | c1 << 16 | c2 << 32 | c3 << 48)
+    }
+
+    /// Copies the field `p[from..<to]` to `out[w...]` and advances `w`: one 16-byte move for
+    /// most values, two for values up to 32 bytes (room: `w <= from` and `from + 32 <= n`), else
+    /// ``copy``.
+    @inline(__always)
+    private static func copyField(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ n: Int,
+                                  _ out: UnsafeMutablePointer<UInt8>, _ w: inout Int) {
+        let length = to &- from
+        let src = UnsafeRawPointer(p + from), dst = UnsafeMutableRawPointer(out + w)
+        if length <= 16 && from &+ 16 <= n {
+            dst.storeBytes(of: src.loadUnaligned(as: __m128i.self), as: __m128i.self)
+            w = w &+ length
+        } else if length <= 32 && from &+ 32 <= n {
+            dst.storeBytes(of: src.loadUnaligned(as: __m128i.self), as: __m128i.self)
+            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 16, as: __m128i.self), toByteOffset: 16, as: __m128i.self)
+            w = w &+ length
+        } else {
+            copy(p, from, to, out, &w)
+        }
+    }
+    #endif
 
     /// The state machine: from `input[i]` until a field or record ends or `i == n`; writes to
     /// `out[w...]`. Never returns ``Event/end`` (that is ``finish()``'s).
