@@ -83,19 +83,22 @@ public struct SubjectKeyHasher: Sendable {
             i += 8
         }
         // The last n - i (< 8) bytes as a little-endian number: one overlapping load when the
-        // part has 8 bytes or more, else byte by byte.
+        // part has 8 bytes or more; else two overlapping 4-byte loads (4…7 bytes) or three
+        // byte loads (1…3 bytes), OR-ed at their places (an overlapping byte ORs with itself).
         var tail: UInt64 = 0
         let rest = n - i
-        if rest > 0 && n >= 8 {
+        if rest == 0 {
+            // Nothing left (an empty part, or a multiple of 8 bytes).
+        } else if n >= 8 {
             let last = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
             tail = last >> UInt64(64 - 8 * rest)
+        } else if n >= 4 {
+            let low = UInt64(UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
+            tail = low | high << UInt64(8 * (n - 4))
         } else {
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(bytes[i]) << shift
-                shift += 8
-                i += 1
-            }
+            let half = n >> 1
+            tail = UInt64(bytes[0]) | UInt64(bytes[half]) << UInt64(8 * half) | UInt64(bytes[n - 1]) << UInt64(8 * (n - 1))
         }
         h = SubjectKeyHasher.mix(h ^ tail ^ 0x8EBC_6AF0_9C88_C6E3, k1 ^ UInt64(truncatingIfNeeded: n) &* 0x5899_65CC_7537_4CC3)
         return h
