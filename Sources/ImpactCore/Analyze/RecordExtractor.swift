@@ -624,12 +624,27 @@ extension GrowableStorage where Element == UInt8 {
 
 /// Appends `yyyymmdd` as ASCII digits.
 @inline(__always) func appendDate(_ d: (year: Int, month: Int, day: Int), to out: inout GrowableStorage<UInt8>) {
-    var y = d.year
     out.reserve(out.count + 8)
     let p = out.base + out.count
-    for i in stride(from: 3, through: 0, by: -1) { p[i] = UInt8(truncatingIfNeeded: 0x30 + y % 10); y /= 10 }
-    p[4] = UInt8(truncatingIfNeeded: 0x30 + d.month / 10); p[5] = UInt8(truncatingIfNeeded: 0x30 + d.month % 10)
-    p[6] = UInt8(truncatingIfNeeded: 0x30 + d.day / 10); p[7] = UInt8(truncatingIfNeeded: 0x30 + d.day % 10)
+    // Two decimal digits of 0…99: the tens are v * 103 >> 10 (exact on 0…99), as the
+    // hundreds of 0…9999 are v * 5243 >> 19; no division.
+    @inline(__always) func twoDigits(_ v: Int, at i: Int) {
+        let tens = (v &* 103) &>> 10
+        p[i] = UInt8(truncatingIfNeeded: 0x30 &+ tens)
+        p[i + 1] = UInt8(truncatingIfNeeded: 0x30 &+ v &- tens &* 10)
+    }
+    if d.year >= 0 && d.year <= 9999 && d.month >= 0 && d.month <= 99 && d.day >= 0 && d.day <= 99 {
+        let century = (d.year &* 5243) &>> 19
+        twoDigits(century, at: 0)
+        twoDigits(d.year &- century &* 100, at: 2)
+        twoDigits(d.month, at: 4)
+        twoDigits(d.day, at: 6)
+    } else {
+        var y = d.year
+        for i in stride(from: 3, through: 0, by: -1) { p[i] = UInt8(truncatingIfNeeded: 0x30 + y % 10); y /= 10 }
+        p[4] = UInt8(truncatingIfNeeded: 0x30 + d.month / 10); p[5] = UInt8(truncatingIfNeeded: 0x30 + d.month % 10)
+        p[6] = UInt8(truncatingIfNeeded: 0x30 + d.day / 10); p[7] = UInt8(truncatingIfNeeded: 0x30 + d.day % 10)
+    }
     out.count += 8
 }
 
