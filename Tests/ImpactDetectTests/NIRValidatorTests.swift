@@ -109,6 +109,55 @@ private extension String {
         }
     }
 
+    /// The in-place check of 15 digits (two words of eight characters, ``DecimalWord``) against
+    /// the rule written out, on seeded random bodies: the right key is valid, any other key is
+    /// invalid, and a non-digit anywhere but a Corsican department declines to the general path.
+    @Test func compactCheckMatchesTheRuleOnRandomNIRs() {
+        var g = SeededGenerator(seed: 15)
+        for _ in 0..<5_000 {
+            func digits(_ n: Int, _ range: ClosedRange<Int>) -> String {
+                String(Int.random(in: range, using: &g)).leftPadded(to: n)
+            }
+            let sex = ["1", "2", "3", "4", "7", "8"].randomElement(using: &g)!
+            let body = sex + digits(2, 0...99) + digits(2, 1...12) + digits(2, 1...95) + digits(3, 0...999) + digits(3, 1...999)
+            let key = 97 - Int(UInt64(body)! % 97)
+            let kind: NIRKind = "12".contains(sex) ? .regular : "34".contains(sex) ? .provisional : .temporary
+            expectCompactCheck(body + digits(2, key...key), .valid(kind), compact: NIRValidator.checkCompact,
+                               general: { NIRValidator.check($0) })
+            let wrong = (key + Int.random(in: 1...99, using: &g)) % 100
+            expectCompactCheck(body + digits(2, wrong...wrong), .invalidKey, compact: NIRValidator.checkCompact,
+                               general: { NIRValidator.check($0) })
+            var bytes = Array((body + digits(2, key...key)).utf8)
+            let at = Int.random(in: 0..<15, using: &g)
+            bytes[at] = Array(":/ Z-.".utf8).randomElement(using: &g)!
+            let value = String(decoding: bytes, as: UTF8.self)
+            #expect(value.utf8.withContiguousStorageIfAvailable { NIRValidator.checkCompact(UnsafeRawBufferPointer($0)) } == .some(nil),
+                    "\(value)")
+        }
+    }
+
+    /// Eight characters as one word: every digit string gives its number, any other byte at any
+    /// place is not eight digits.
+    @Test func decimalWordsReadEightDigits() {
+        func word(_ s: String) -> UInt64 { Array(s.utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } }
+        for s in ["00000000", "99999999", "12345678", "00000001", "10000000", "09876543"] {
+            #expect(DecimalWord.isEightDigits(word(s)), "\(s)")
+            #expect(DecimalWord.value(ofEightDigits: word(s)) == UInt64(s)!, "\(s)")
+        }
+        var g = SeededGenerator(seed: 8)
+        for _ in 0..<10_000 {
+            let s = String(Int.random(in: 0...99_999_999, using: &g)).leftPadded(to: 8)
+            #expect(DecimalWord.value(ofEightDigits: word(s)) == UInt64(s)!, "\(s)")
+        }
+        for at in 0..<8 {
+            for b: UInt8 in [0x00, 0x2F, 0x3A, 0x3F, 0x40, 0x41, 0x20, 0xB0, 0xF9, 0xFF] {
+                var bytes = Array("12345678".utf8)
+                bytes[at] = b
+                #expect(!DecimalWord.isEightDigits(bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }), "byte \(b) at \(at)")
+            }
+        }
+    }
+
     @Test func provisionalKindFromSexDigit3Or4() throws {
         var n: [UInt8] = Array("3850775123456".utf8)
         let key = try #require(NIRValidator.key(ofNormalized: n))

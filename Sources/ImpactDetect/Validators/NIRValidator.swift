@@ -86,9 +86,24 @@ public enum NIRValidator: ValueValidator {
     /// exactly 15 characters with no separator, no space and no lower-case letter, its outcome
     /// (its normalized form is `value` itself); nil for anything else, which ``check(_:normalized:)``
     /// handles. For hot loops that keep the normalized bytes elsewhere.
+    ///
+    /// Fifteen digits (all but Corsican NIRs) are read as two overlapping words of eight
+    /// characters (``DecimalWord``): characters 0…7 and 7…14, which also give the 13-digit number
+    /// and the key without a loop.
     public static func checkCompact(_ value: UnsafeRawBufferPointer) -> NIROutcome? {
         guard value.count == 15 else { return nil }
-        let c = value.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let raw = value.baseAddress!
+        let c = raw.assumingMemoryBound(to: UInt8.self)
+        let head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+        let tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 7, as: UInt64.self))
+        if DecimalWord.isEightDigits(head) && DecimalWord.isEightDigits(tail) {
+            guard let kind = rules(at: c) else { return .malformed }
+            let first = DecimalWord.value(ofEightDigits: head)    // characters 0…7
+            let last = DecimalWord.value(ofEightDigits: tail)     // characters 7…14
+            // Characters 0…6 (first / 10) then 7…12 (last / 100): the 13-digit number.
+            let number = first / 10 &* 1_000_000 &+ last / 100
+            return Int(last % 100) == 97 - Int(number % 97) ? .valid(kind) : .invalidKey
+        }
         for i in 0..<15 where !(ValueBytes.isDigit(c[i]) || (i == 6 && (c[i] == 0x41 || c[i] == 0x42))) { return nil }
         guard let kind = structure(at: c) else { return .malformed }
         let k = Int(c[13] &- 0x30) * 10 + Int(c[14] &- 0x30)
@@ -131,10 +146,20 @@ public enum NIRValidator: ValueValidator {
     /// ``structure(_:)`` over 13 readable bytes at `c`.
     @inlinable
     static func structure(at c: UnsafePointer<UInt8>) -> NIRKind? {
-        @inline(__always) func digit(_ i: Int) -> Int? {
-            let d = Int(c[i]) &- 0x30
-            return d >= 0 && d <= 9 ? d : nil
-        }
+        @inline(__always) func isDigit(_ i: Int) -> Bool { c[i] &- 0x30 <= 9 }
+        // Digits everywhere but the department, which may be 2A/2B (Corsica).
+        for i in 1..<5 where !isDigit(i) { return nil }
+        for i in 7..<13 where !isDigit(i) { return nil }
+        guard (isDigit(5) && isDigit(6)) || (c[5] == 0x32 && (c[6] == 0x41 || c[6] == 0x42)) else { return nil }
+        return rules(at: c)
+    }
+
+    /// The layout rules of ``structure(at:)`` once its characters are known to be digits (the
+    /// department 2A/2B aside): the kind by the first digit, the month, the department (with the
+    /// overseas 97x/98x ranges) and a serial number other than 000.
+    @inlinable @inline(__always)
+    static func rules(at c: UnsafePointer<UInt8>) -> NIRKind? {
+        @inline(__always) func digit(_ i: Int) -> Int { Int(c[i] &- 0x30) }
         let kind: NIRKind
         switch c[0] {
         case 0x31, 0x32: kind = .regular
@@ -142,25 +167,20 @@ public enum NIRValidator: ValueValidator {
         case 0x37, 0x38: kind = .temporary
         default: return nil
         }
-        guard digit(1) != nil, digit(2) != nil, let m1 = digit(3), let m2 = digit(4) else { return nil }
-        let month = m1 * 10 + m2
+        let month = digit(3) * 10 + digit(4)
         guard (1...12).contains(month) || month == 20 || (30...42).contains(month) || month >= 50 else {
             return nil
         }
-        // Department: 2 digits, or 2A/2B.
-        if c[5] == 0x32 && (c[6] == 0x41 || c[6] == 0x42) {
-            // Corsica
-        } else {
-            guard let d1 = digit(5), let d2 = digit(6) else { return nil }
-            let dept = d1 * 10 + d2
+        // Department: 2 digits, or 2A/2B (Corsica).
+        if !(c[5] == 0x32 && (c[6] == 0x41 || c[6] == 0x42)) {
+            let dept = digit(5) * 10 + digit(6)
             if dept == 0 { return nil }
             if dept == 97 {
-                guard let d3 = digit(7), (1...8).contains(d3) else { return nil }
+                guard (1...8).contains(digit(7)) else { return nil }
             } else if dept == 98 {
-                guard let d3 = digit(7), (4...9).contains(d3) else { return nil }
+                guard (4...9).contains(digit(7)) else { return nil }
             }
         }
-        for i in 7..<13 where digit(i) == nil { return nil }
         if c[10] == 0x30 && c[11] == 0x30 && c[12] == 0x30 { return nil }
         return kind
     }
