@@ -3,9 +3,6 @@ import Testing
 import Foundation
 import ImpactTestSupport
 
-private extension String {
-    func leftPadded(to n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
-}
 
 @Suite struct NIRValidatorTests {
     /// regulatory.md §6.1 worked examples (keys recomputed with python-stdnum).

@@ -1,5 +1,6 @@
 import Testing
 @testable import ImpactDetect
+import ImpactTestSupport
 
 @Suite struct RPPSValidatorTests {
     /// RPPS numbers of ../shared/samples (synthetic, Luhn-valid) and the IdNat_PS form.
@@ -30,6 +31,24 @@ import Testing
     ] as [(String, ValidationOutcome?)])
     func compactCheckAgreesWithTheGeneralCheck(value: String, expected: ValidationOutcome?) {
         expectCompactCheck(value, expected, compact: RPPSValidator.checkCompact, general: { RPPSValidator.check($0) })
+    }
+
+    /// The word-at-a-time Luhn sum of the compact check against the digit loop
+    /// (`LuhnCheck.sum`), on seeded random numbers starting with 10, and a non-digit at any
+    /// place declining to the general check.
+    @Test func compactCheckMatchesTheLuhnLoopOnRandomNumbers() {
+        var g = SeededGenerator(seed: 11)
+        for _ in 0..<5_000 {
+            let value = "10" + String(Int.random(in: 0...999_999_999, using: &g)).leftPadded(to: 9)
+            let sum = value.utf8.withContiguousStorageIfAvailable { LuhnCheck.sum(UnsafeRawBufferPointer($0), doubleFirst: false) }!!
+            expectCompactCheck(value, sum % 10 == 0 ? .valid : .invalidKey, compact: RPPSValidator.checkCompact,
+                               general: { RPPSValidator.check($0) })
+            var bytes = Array(value.utf8)
+            bytes[Int.random(in: 2..<11, using: &g)] = Array(":/ A.".utf8).randomElement(using: &g)!
+            let broken = String(decoding: bytes, as: UTF8.self)
+            #expect(broken.utf8.withContiguousStorageIfAvailable { RPPSValidator.checkCompact(UnsafeRawBufferPointer($0)) } == .some(nil),
+                    "\(broken)")
+        }
     }
 
     @Test(arguments: ["10244723748", "10092113240", "810391815586"])

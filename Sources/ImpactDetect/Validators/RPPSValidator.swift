@@ -28,10 +28,33 @@ public enum RPPSValidator: ValueValidator {
     /// ``check(_:normalized:)`` for the common compact form without the array: when `value` is
     /// exactly 11 digits starting with `10` (its normalized form is `value` itself), `valid` or
     /// `invalidKey`; nil for anything else, which ``check(_:normalized:)`` handles.
+    ///
+    /// The 11 characters are read as two overlapping words of eight (characters 0…7 and 3…10,
+    /// ``DecimalWord``), which give the digit test and the Luhn sum without a loop (see
+    /// ``luhnSum(_:)``).
     public static func checkCompact(_ value: UnsafeRawBufferPointer) -> ValidationOutcome? {
         guard value.count == 11, value[0] == 0x31, value[1] == 0x30 else { return nil }
-        // One pass: the Luhn sum is nil when a byte is not a digit.
-        guard let sum = LuhnCheck.sum(value, doubleFirst: false) else { return nil }
-        return sum % 10 == 0 ? .valid : .invalidKey
+        let head = UInt64(littleEndian: value.loadUnaligned(as: UInt64.self))
+        let tail = UInt64(littleEndian: value.loadUnaligned(fromByteOffset: 3, as: UInt64.self))
+        guard DecimalWord.isEightDigits(head) && DecimalWord.isEightDigits(tail) else { return nil }
+        return luhnSum(head: head, tail: tail) % 10 == 0 ? .valid : .invalidKey
+    }
+
+    /// The Luhn sum of 11 digits given as the words of characters 0…7 (`head`) and 3…10
+    /// (`tail`), one digit per byte lane: the check digit (character 10) is not doubled, so
+    /// characters 9, 7, 5, 3 and 1 are. A doubled digit d adds 2d − 9 when d ≥ 5 (d + 3 has bit 3
+    /// set exactly then), else 2d; every lane stays under 19 and the eight lanes are added by
+    /// one multiply. `tail` gives characters 8…10 only (its lanes 5…7).
+    @inline(__always)
+    static func luhnSum(head: UInt64, tail: UInt64) -> Int {
+        let lowNibbles: UInt64 = 0x0F0F_0F0F_0F0F_0F0F, ones: UInt64 = 0x0101_0101_0101_0101
+        @inline(__always) func lanes(_ digits: UInt64, doubled: UInt64) -> Int {
+            let twice = digits & doubled
+            let nines = ((twice &+ 3 &* ones) >> 3) & ones & doubled
+            let sum = (digits &+ twice &- 9 &* nines) &* ones
+            return Int(sum >> 56)
+        }
+        return lanes(head & lowNibbles, doubled: 0xFF00_FF00_FF00_FF00)
+            + lanes(tail & lowNibbles & 0xFFFF_FF00_0000_0000, doubled: 0x00FF_0000_0000_0000)
     }
 }
