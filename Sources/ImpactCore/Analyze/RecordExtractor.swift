@@ -85,6 +85,8 @@ final class RecordExtractor {
     private var nameBuffer = GrowableStorage<UInt8>(capacity: 4096)
     private var tokens = GrowableStorage<TokenSpan>(capacity: 64)
     private var spareTokens = GrowableStorage<TokenSpan>(capacity: 64)
+    /// The values of a record that need a validator or the lexicon (``extract``'s second pass).
+    private var cellsToCheck = GrowableStorage<Int32>(capacity: 64)
     /// Lexicon hits of short values (4 Ki slots of 128 bytes, 512 KiB).
     private var lexiconMemo = ByteMemo<LexiconHits>(slots: 4096, maxLength: 64, empty: LexiconHits())
     /// Keys of prescriber numbers not in the compact RPPS form (spaced, IdNat_PS, ADELI; 0:
@@ -101,6 +103,7 @@ final class RecordExtractor {
 
     deinit {
         nirBytes.free(); dobBytes.free(); foldBuffer.free(); nameBuffer.free(); tokens.free(); spareTokens.free()
+        cellsToCheck.free()
         lexiconMemo.free()
         professionalMemo.free()
     }
@@ -120,32 +123,33 @@ final class RecordExtractor {
         var haveNIR = false, haveDOB = false
         nirBytes.count = 0
         dobBytes.count = 0
+        cellsToCheck.reserve(r.count)
+        let toCheck = cellsToCheck.base
+        var checks = 0
 
+        // First pass, without a call: counts, categories and the first value of each role; the
+        // values that need a validator or the lexicon are listed, in order, for the second
+        // pass. The two groups touch disjoint state, so the split keeps the results and the
+        // order of the lexicon hits, and the call-free loop spills less (1,487 -> 1,270
+        // instructions per record of the extraction's own, cachegrind).
         for i in 0..<r.count {
             let g = map[r.fieldID(i)]
             let v = trimmed(r.value(i))
             guard v.count > 0 else { continue }
-            let c = counters + g
-            c.pointee.values += 1
+            counters[g].values &+= 1
             let code = codes[g]
             switch code.kind {
             case .undecided, .ignore:
                 break
             case .categoriesOnly:
                 mask |= code.categories
-            case .scan:
-                mask |= code.categories | scanCell(v, field: g, terms: &terms)
-            case .nir:
-                if haveNIR { continue }
-                let bits = nirCell(v, counters: c)
-                if bits != 0 { mask |= bits & ~Self.nirKept; haveNIR = true }
+            case .scan, .nir:
+                toCheck[checks] = Int32(truncatingIfNeeded: i)
+                checks &+= 1
             case .birthDate:
                 mask |= DataCategory.birthDate.bit
-                if !haveDOB, let d = DateParser.parse(v) {
-                    c.pointee.date += 1
-                    appendDate(d, to: &dobBytes)
-                    haveDOB = true
-                }
+                toCheck[checks] = Int32(truncatingIfNeeded: i)
+                checks &+= 1
             case .lastName: mask |= DataCategory.personName.bit; if lastAt < 0 { lastAt = i }
             case .firstName: mask |= DataCategory.personName.bit; if firstAt < 0 { firstAt = i }
             case .fullName: mask |= DataCategory.personName.bit; if fullAt < 0 { fullAt = i }
@@ -160,6 +164,27 @@ final class RecordExtractor {
             case .prescriberName:
                 mask |= DataCategory.healthProfessional.bit
                 if prescriberNameAt < 0 { prescriberNameAt = i }
+            }
+        }
+        // Second pass: the listed values, in record order.
+        for k in 0..<checks {
+            let i = Int(toCheck[k])
+            let g = map[r.fieldID(i)]
+            let v = trimmed(r.value(i))
+            let code = codes[g]
+            switch code.kind {
+            case .scan:
+                mask |= code.categories | scanCell(v, field: g, terms: &terms)
+            case .nir:
+                if haveNIR { continue }
+                let bits = nirCell(v, counters: counters + g)
+                if bits != 0 { mask |= bits & ~Self.nirKept; haveNIR = true }
+            default:   // .birthDate
+                if !haveDOB, let d = DateParser.parse(v) {
+                    counters[g].date += 1
+                    appendDate(d, to: &dobBytes)
+                    haveDOB = true
+                }
             }
         }
         e.mask = mask
