@@ -104,6 +104,7 @@ final class RecordExtractor {
     deinit {
         nirBytes.free(); dobBytes.free(); foldBuffer.free(); nameBuffer.free(); tokens.free(); spareTokens.free()
         cellsToCheck.free()
+        latin1Letters.deallocate()
         lexiconMemo.free()
         professionalMemo.free()
     }
@@ -340,6 +341,12 @@ final class RecordExtractor {
     ///   too common to identify anyone, and a family name + birth date alone merges twins.
     private func personNameKeyBytes(family: UnsafeRawBufferPointer, given: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         if let plain = plainNameKeyBytes(family: family, given: given) { return plain }
+        return foldedNameKeyBytes(family: family, given: given)
+    }
+
+    /// ``personNameKeyBytes(family:given:)`` by the general path (folding and splitting), for
+    /// every value: what the shortcut must equal (tests).
+    func foldedNameKeyBytes(family: UnsafeRawBufferPointer, given: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         var length = fold(family, into: &foldBuffer, at: 0)
         let familyEnd = length
         foldBuffer.count = length
@@ -353,29 +360,64 @@ final class RecordExtractor {
         return orderedNameBytes(familyCount: familyCount)
     }
 
-    /// ``personNameKeyBytes(family:given:)`` when both parts are single words of ASCII letters
-    /// (`DUPONT`, `Jean`): folding keeps them as they are but lower-cased, each is one token, so
-    /// the key bytes are the two lower-cased parts with 0x1F between; written straight into
-    /// ``nameBuffer``. nil for anything else (accents, hyphens, blanks, an empty part), which the
-    /// general path folds and splits.
-    @inline(__always) private func plainNameKeyBytes(family: UnsafeRawBufferPointer, given: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+    /// ``personNameKeyBytes(family:given:)`` when both parts are single words of letters that
+    /// fold to one ASCII letter each: ASCII letters (`DUPONT`, `Jean`) and the accented letters
+    /// of Latin-1 (`é`, `Ç`, two bytes `C3 xx`, ``latin1Letters``). Folding lower-cases them and
+    /// drops the accents, each part is one token, so the key bytes are the two folded parts with
+    /// 0x1F between; written straight into ``nameBuffer``. nil for anything else (hyphens,
+    /// blanks, ligatures, other scripts, an empty part), which the general path folds and splits
+    /// (``foldedNameKeyBytes(family:given:)``).
+    @inline(__always) func plainNameKeyBytes(family: UnsafeRawBufferPointer, given: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         let f = family.count, g = given.count
         guard f > 0, g > 0 else { return nil }
         nameBuffer.reserve(f + 1 + g)
         let out = nameBuffer.base
-        for k in 0..<f {
-            let b = family[k] | 0x20
-            guard b &- 0x61 < 26 else { return nil }
-            out[k] = b
-        }
-        out[f] = 0x1F
-        for k in 0..<g {
-            let b = given[k] | 0x20
-            guard b &- 0x61 < 26 else { return nil }
-            out[f + 1 + k] = b
-        }
-        return UnsafeRawBufferPointer(start: out, count: f + 1 + g)
+        guard let familyEnd = plainLetters(family, into: out) else { return nil }
+        out[familyEnd] = 0x1F
+        guard let givenEnd = plainLetters(given, into: out + familyEnd + 1) else { return nil }
+        return UnsafeRawBufferPointer(start: out, count: familyEnd + 1 + givenEnd)
     }
+
+    /// Writes the folded letters of `v` to `out` (at most `v.count` bytes) and returns how many;
+    /// nil at the first byte that is not an ASCII letter or a Latin-1 letter folding to one.
+    @inline(__always) private func plainLetters(_ v: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) -> Int? {
+        var k = 0, o = 0
+        let n = v.count
+        while k < n {
+            let b = v[k]
+            if b < 0x80 {
+                let l = b | 0x20
+                guard l &- 0x61 < 26 else { return nil }
+                out[o] = l
+                k &+= 1
+            } else {
+                guard b == 0xC3, k + 1 < n, v[k + 1] & 0xC0 == 0x80 else { return nil }
+                let l = latin1Letters[Int(v[k + 1] & 0x3F)]
+                guard l != 0 else { return nil }
+                out[o] = l
+                k &+= 2
+            }
+            o &+= 1
+        }
+        return o
+    }
+
+    /// For U+00C0…U+00FF (UTF-8 `C3 80`…`C3 BF`, by the second byte's low six bits): the one
+    /// lower-case ASCII letter ``TextFold`` folds the character to, or 0 when it folds to
+    /// anything else (`Æ` → `ae`, `ß` → `ss`, `×` → a separator). Built from ``TextFold`` itself,
+    /// so the shortcut cannot disagree with the general path.
+    private let latin1Letters: UnsafeMutablePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
+        var folded = [UInt8](repeating: 0, count: TextFold.capacityNeeded(2))
+        for low in 0..<64 {
+            let character: [UInt8] = [0xC3, 0x80 | UInt8(low)]
+            let n = character.withUnsafeBytes { c in
+                folded.withUnsafeMutableBufferPointer { TextFold.fold(c, into: $0, preservingCase: false) }
+            }
+            table[low] = n == 1 && folded[0] &- 0x61 < 26 ? folded[0] : 0
+        }
+        return table
+    }()
 
     /// The name key bytes of a single full-name field. The family name is told apart by the
     /// French and administrative convention of writing it in capitals ("Jean-Pierre DUPONT",
