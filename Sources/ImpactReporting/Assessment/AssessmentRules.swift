@@ -250,23 +250,43 @@ public enum AssessmentRules {
     /// decimal argument takes a decimal comma in French.
     public static func render(_ code: String, _ args: [String], _ lang: DocumentLanguage) -> String {
         guard let t = texts[code] else { return code }
-        var s = lang == .fr ? t.fr : t.en
+        var s = Array((lang == .fr ? t.fr : t.en).utf8)
         for (i, a) in args.enumerated() {
-            var v = a
+            var v = Array(a.utf8)
             if a.hasPrefix("@cats:") {
-                v = a.dropFirst(6).split(separator: ",").map { CategoryLabels.label(String($0), lang) }.joined(separator: ", ")
+                v = Array(a.dropFirst(6).split(separator: ",").map { CategoryLabels.label(String($0), lang) }.joined(separator: ", ").utf8)
             } else if lang == .fr, a.contains("."), Double(a) != nil {
-                v = a.replacingOccurrences(of: ".", with: ",")
+                v = replacing(Array(".".utf8), with: Array(",".utf8), in: v)
             }
-            s = s.replacingOccurrences(of: "{\(i)}", with: v)
+            s = replacing(Array("{\(i)}".utf8), with: v, in: s)
         }
-        return s
+        return String(decoding: s, as: UTF8.self)
+    }
+
+    /// `text` with every occurrence of `token` replaced by `value`, left to right, on UTF-8
+    /// bytes (the tokens are ASCII, which never occurs inside a multi-byte character). What
+    /// Foundation's `replacingOccurrences(of:with:)` did here, at a fraction of its cost: a
+    /// report renders a few hundred texts (1,300 instructions each instead of ~65,000).
+    static func replacing(_ token: [UInt8], with value: [UInt8], in text: [UInt8]) -> [UInt8] {
+        guard !token.isEmpty, text.count >= token.count else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count + value.count)
+        var i = 0
+        while i < text.count {
+            if text[i] == token[0], i + token.count <= text.count, text[i..<(i + token.count)].elementsEqual(token) {
+                out += value
+                i += token.count
+            } else {
+                out.append(text[i])
+                i += 1
+            }
+        }
+        return out
     }
 
     /// A decimal for a person: `4`, `0.75` (en) or `0,75` (fr).
     public static func number(_ v: Double, _ lang: DocumentLanguage) -> String {
-        var s = v == v.rounded() ? String(Int(v)) : String(v)
-        if lang == .fr { s = s.replacingOccurrences(of: ".", with: ",") }
-        return s
+        let s = v == v.rounded() ? String(Int(v)) : String(v)
+        return lang == .fr ? String(decoding: replacing(Array(".".utf8), with: Array(",".utf8), in: Array(s.utf8)), as: UTF8.self) : s
     }
 }
