@@ -71,6 +71,47 @@ public final class ControllerRegistry {
     ///   - id: the normalised controller id (e.g. a FINESS), possibly empty.
     ///   - name: the controller's name as written, possibly empty.
     public func index(id: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, foldedName: UnsafeRawBufferPointer) -> Int {
+        // An id met before (at most 16 bytes: FINESS, SIRET…) from the id cache, without the
+        // keyed hash and the table probe: an id's controller never changes once registered.
+        if id.count > 0 && id.count <= 16 {
+            let (low, high) = Self.words(id)
+            let slot = Int(truncatingIfNeeded: (low &* 0x9E37_79B9_7F4A_7C15 ^ high) >> 58)
+            let cached = idCache[slot]
+            if cached.count == id.count && cached.low == low && cached.high == high {
+                count(record: cached.controller, name: name)
+                return cached.controller
+            }
+            let i = lookUp(id: id, name: name, foldedName: foldedName)
+            idCache[slot] = (id.count, low, high, i)
+            count(record: i, name: name)
+            return i
+        }
+        let i = lookUp(id: id, name: name, foldedName: foldedName)
+        count(record: i, name: name)
+        return i
+    }
+
+    /// Ids of up to 16 bytes seen last, by a hash of their bytes (64 slots): their length, their
+    /// bytes as two little-endian words (zero-padded) and their controller.
+    private var idCache = [(count: Int, low: UInt64, high: UInt64, controller: Int)](repeating: (0, 0, 0, 0), count: 64)
+
+    /// The first 8 and the next (up to) 8 bytes of `v` (1…16 bytes) as little-endian words,
+    /// zero-padded.
+    @inline(__always) private static func words(_ v: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        let n = v.count
+        if n >= 8 {
+            // Bytes 8..<n: the last eight, shifted down past the ones the first word holds.
+            let low = UInt64(littleEndian: v.loadUnaligned(as: UInt64.self))
+            let high = n > 8 ? UInt64(littleEndian: v.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64(8 * (16 - n)) : 0
+            return (low, high)
+        }
+        var low: UInt64 = 0
+        for k in 0..<n { low |= UInt64(v[k]) << UInt64(8 * k) }
+        return (low, 0)
+    }
+
+    /// The controller of `id` (or of the folded name), registered when met for the first time.
+    private func lookUp(id: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, foldedName: UnsafeRawBufferPointer) -> Int {
         let keyBytes: UnsafeRawBufferPointer
         let kind: UInt64
         if id.count > 0 { keyBytes = id; kind = 1 } else if foldedName.count > 0 { keyBytes = foldedName; kind = 2 } else { keyBytes = id; kind = 3 }
@@ -98,6 +139,11 @@ public final class ControllerRegistry {
             }
             entries.append(Entry(id: idString, lookupKind: Int(kind), lookupKey: Array(keyBytes)))
         }
+        return i
+    }
+
+    /// Counts a record of controller `i` and the spelling of its name.
+    @inline(__always) private func count(record i: Int, name: UnsafeRawBufferPointer) {
         entries[i].records += 1
         if name.count > 0 {
             // Most records of a controller carry the spelling its previous record carried: a
@@ -105,7 +151,7 @@ public final class ControllerRegistry {
             if i < lastSpelling.count, lastSpelling[i].slot >= 0, lastSpelling[i].bytes.count == name.count,
                lastSpelling[i].bytes.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }) {
                 entries[i].names[lastSpelling[i].slot].count += 1
-                return i
+                return
             }
             let nh = hasher.finish(hasher.absorb(hasher.begin(.email), name)).rawValue
             if let j = entries[i].nameHashes.firstIndex(of: nh) {
@@ -119,7 +165,6 @@ public final class ControllerRegistry {
                 if entries[i].lookupKind == 1 { noteIDController(i, spelling: spelling) }
             }
         }
-        return i
     }
 
     /// Per controller: the spelling its last record carried (bytes) and where it is counted in
