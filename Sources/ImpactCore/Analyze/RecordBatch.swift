@@ -134,9 +134,24 @@ final class RecordBatch {
         fieldIDs.append(contentsOf: r.fieldIDs, count: n)
         starts.reserve(starts.count + n)
         ends.reserve(ends.count + n)
-        for i in 0..<n {
-            starts.base[starts.count + i] = r.starts[i] &+ shift
-            ends.base[ends.count + i] = r.ends[i] &+ shift
+        // Four values per step (SIMD4), then the rest: 15 instructions per value before, with
+        // the storage reloaded and the indices checked in the loop.
+        let toStarts = UnsafeMutableRawPointer(starts.base + starts.count), toEnds = UnsafeMutableRawPointer(ends.base + ends.count)
+        let fromStarts = UnsafeRawPointer(r.starts), fromEnds = UnsafeRawPointer(r.ends)
+        let shift4 = SIMD4<Int32>(repeating: shift)
+        var i = 0
+        while i &+ 4 <= n {
+            let at = i &* 4
+            toStarts.storeBytes(of: fromStarts.loadUnaligned(fromByteOffset: at, as: SIMD4<Int32>.self) &+ shift4,
+                                toByteOffset: at, as: SIMD4<Int32>.self)
+            toEnds.storeBytes(of: fromEnds.loadUnaligned(fromByteOffset: at, as: SIMD4<Int32>.self) &+ shift4,
+                              toByteOffset: at, as: SIMD4<Int32>.self)
+            i &+= 4
+        }
+        while i < n {
+            toStarts.storeBytes(of: r.starts[i] &+ shift, toByteOffset: i &* 4, as: Int32.self)
+            toEnds.storeBytes(of: r.ends[i] &+ shift, toByteOffset: i &* 4, as: Int32.self)
+            i &+= 1
         }
         starts.count += n
         ends.count += n
