@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ImpactDetect
 import ImpactTestSupport
@@ -148,5 +149,148 @@ import ImpactTestSupport
                 if DateParser.parse(p) != nil { #expect(CellInspector.mayBeDate(s), "\(t)") }
             }
         }
+    }
+}
+
+/// The checks of the classification sample against the way they were written before their
+/// shortcuts (class table, prefilters, one fold for shapes and terms, verdict cache): the same
+/// evidence, value by value, on the shared samples' cells and on identifier-like values.
+@Suite struct CellInspectorDifferentialTests {
+    /// ``CellInspector/inspectAll(_:into:)`` as it was: a shape by `switch`, every validator its
+    /// shape allows, two folds (shapes, lexicon).
+    static func referenceInspect(_ v: UnsafeRawBufferPointer, lexicon: TermLexicon, into e: inout FieldEvidence) {
+        var scratch: [UInt8] = [], folded: [UInt8] = []
+        let s = CellInspectorTests.ReferenceShape(Array(v))
+        e.values += 1
+        let isNumericLike = s.digits > 0 && s.asciiLetters == 0 && s.highBytes == 0 && s.at == 0 && s.other == 0
+        if isNumericLike || (s.digits >= 10 && s.asciiLetters <= 2 && s.highBytes == 0 && s.at == 0) {
+            if isNumericLike { e.numeric += 1 }
+            if s.digits >= 12 && s.digits <= 15 {
+                switch NIRValidator.check(v, normalized: &scratch) {
+                case .valid(let kind): e.nirValid += 1; if kind == .temporary { e.nirTemporary += 1 }
+                case .keyAbsent: e.nirKeyAbsent += 1
+                case .invalidKey: e.nirInvalidKey += 1
+                case .malformed: break
+                }
+            }
+            if s.digits == 11 || s.digits == 12 {
+                switch RPPSValidator.check(v, normalized: &scratch) {
+                case .valid, .unchecked: e.rppsValid += 1
+                case .invalidKey: e.rppsInvalidKey += 1
+                case .malformed: break
+                }
+            }
+            if s.digits >= 7 && s.digits <= 9 && s.length <= 11 {
+                switch FINESSValidator.check(v, normalized: &scratch) {
+                case .valid, .unchecked: e.finessValid += 1
+                case .invalidKey: e.finessInvalidKey += 1
+                case .malformed: break
+                }
+                if ADELIValidator.check(v, normalized: &scratch).isAccepted { e.adeliValid += 1 }
+                if SIRENValidator.check(v, normalized: &scratch).isAccepted { e.sirenValid += 1 }
+            }
+            if s.digits == 14, SIRETValidator.check(v, normalized: &scratch).isAccepted { e.siretValid += 1 }
+            if s.digits >= 8 && s.digits <= 15, PhoneValidator.check(v, normalized: &scratch).isAccepted { e.phone += 1 }
+            if s.digits >= 6 && s.digits <= 14, let d = DateParser.parse(v) {
+                e.date += 1
+                e.minYear = min(e.minYear, d.year)
+                e.maxYear = max(e.maxYear, d.year)
+            }
+            if s.digits == 5 && s.length == 5, PostalCodeValidator.check(v, normalized: &scratch).isAccepted { e.postalCode += 1 }
+            if s.asciiLetters == 2 && s.digits >= 12 {
+                switch IBANValidator.check(v, normalized: &scratch) {
+                case .valid, .unchecked: e.ibanValid += 1
+                case .invalidKey: e.ibanInvalidKey += 1
+                case .malformed: break
+                }
+            }
+            return
+        }
+        if s.at == 1 && s.spaces == 0 {
+            if EmailValidator.check(v, normalized: &scratch).isAccepted { e.email += 1 }
+            return
+        }
+        if s.asciiLetters == 2 && s.digits >= 12 {
+            switch IBANValidator.check(v, normalized: &scratch) {
+            case .valid, .unchecked: e.ibanValid += 1; return
+            case .invalidKey: e.ibanInvalidKey += 1; return
+            case .malformed: break
+            }
+        }
+        if s.asciiLetters + s.highBytes > 0 {
+            if s.digits == 0 && s.at == 0 && s.other == 0 && s.words <= 4 { e.nameShaped += 1 }
+            if s.words >= 3 { e.multiWord += 1 }
+            let shapes = ValueShapeLexicon.standard.shapes(of: v)
+            if shapes.contains(.firstName) { e.firstNameShaped += 1 }
+            if shapes.contains(.lastName) { e.lastNameShaped += 1 }
+            if shapes.contains(.containsFirstName) { e.containsFirstName += 1 }
+            if shapes.contains(.street) { e.streetShaped += 1 }
+            if shapes.contains(.lab) { e.labShaped += 1 }
+            if shapes.contains(.title) { e.titled += 1 }
+            e.noteTerms(lexicon.scan(text: v, scratch: &folded))
+        }
+    }
+
+    /// Every stored property of two evidences, compared (`termCells` as a dictionary).
+    static func differences(_ a: FieldEvidence, _ b: FieldEvidence) -> [String] {
+        var out: [String] = []
+        for (x, y) in zip(Mirror(reflecting: a).children, Mirror(reflecting: b).children) {
+            if let dx = x.value as? [Int32: Int], let dy = y.value as? [Int32: Int] {
+                if dx != dy { out.append("\(x.label ?? "?"): \(dx) vs \(dy)") }
+            } else if String(describing: x.value) != String(describing: y.value) {
+                out.append("\(x.label ?? "?"): \(x.value) vs \(y.value)")
+            }
+        }
+        return out
+    }
+
+    /// Text values that reach the lexicon and the shapes: case-sensitive terms, after-number
+    /// terms, names, streets, labs, titles, accents, Greek letters.
+    static let textValues: [String] = [
+        "TTT en cours", "ttt en cours", "Patient sous PrEP", "prep", "ALD 30", "HSH", "test de grossesse", "35 SA", "SA",
+        "β-hCG 1200", "γGT", "Dr Jean-François DUPONT", "Pr Anne Marie Roux", "12 rue de la Paix", "av. Foch",
+        "Laboratoire BIOPATH", "LBM Synlab", "Centre de Biologie Médicale Entre-Deux-Mers", "Élodie", "ÉLODIE",
+        "Jean-Pierre", "D'Almeida", "Le Gall", "MARTIN", "lieu dit Les Ormes", "VIH négatif", "ADN libre circulant",
+        "génotypage VHC", "Œdème", "Straße", "Sérologie toxoplasmose", "Ferritinémie", "25-OH vitamine D", "µg/L",
+        "Validé", "x", "É", "°", "a\u{00A0}b", "jean.dupont@mail.fr", "a@b", "FR76 3000 6000 0112 3456 7890 189",
+        "FR7630006000011234567890189", "GB82WEST12345698765432",
+    ]
+
+    /// Cells of the shared CSV samples (split on `;`, `,` and line ends: a corpus of real-looking
+    /// values, not a parse), the text values and identifier-like values, each in one of 24 fields.
+    static func corpus() throws -> [[UInt8]] {
+        var values: [[UInt8]] = []
+        for name in ["labs_en.csv", "labs_utf8_multiline.csv", "labs_fr_cp1252.csv"] {
+            let data = try Array(Data(contentsOf: TestPaths.samples.appendingPathComponent(name)))
+            values += data.split(whereSeparator: { $0 == 0x3B || $0 == 0x2C || $0 == 0x0A }).map(Array.init)
+        }
+        values += textValues.map { Array($0.utf8) }
+        values += CellInspectorTests.acceptedValues.map { Array($0.utf8) }
+        values += CellInspectorTests.identifierLikeValues(count: 5000, seed: 3)
+        // Repeats, as in a leak's columns: the cache serves these.
+        values += values.prefix(3000)
+        return values
+    }
+
+    static func check(_ inspector: inout CellInspector, corpus: [[UInt8]]) -> [String] {
+        let fields = 24
+        var got = [FieldEvidence](repeating: FieldEvidence(), count: fields)
+        var want = got
+        for (k, v) in corpus.enumerated() where !v.isEmpty {
+            v.withUnsafeBytes { p in
+                inspector.inspectAll(p, into: &got[k % fields])
+                referenceInspect(p, lexicon: .standard, into: &want[k % fields])
+            }
+        }
+        var out: [String] = []
+        for f in 0..<fields { out += differences(got[f], want[f]).map { "field \(f): \($0)" } }
+        return out
+    }
+
+    @Test func sameEvidenceAsTheChecksWithoutShortcuts() throws {
+        let corpus = try Self.corpus()
+        var inspector = CellInspector(lexicon: .standard)
+        let diffs = Self.check(&inspector, corpus: corpus)
+        #expect(diffs.isEmpty, "\(diffs.prefix(10))")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import ImpactTestSupport
 @testable import ImpactDetect
 
 @Suite struct TextFoldTests {
@@ -58,6 +59,32 @@ import Testing
         s.withUTF8 { TextFold.fold(UnsafeRawBufferPointer($0), into: &out) }
         #expect(out == Array("bb".utf8))
         #expect(out.capacity == capacity)
+    }
+
+    /// One fold serves both matches (the classification sample): the case-kept fold,
+    /// lower-cased in place, is the lower-cased fold, on every code point up to U+0400 (Latin,
+    /// combining marks, Greek), on their upper- and lower-case runs and on random byte strings.
+    @Test func lowerCasingTheCaseKeptFoldGivesTheFold() {
+        func check(_ bytes: [UInt8]) {
+            var kept: [UInt8] = [], lower: [UInt8] = []
+            bytes.withUnsafeBytes { v in
+                TextFold.fold(v, into: &kept, preservingCase: true)
+                TextFold.fold(v, into: &lower, preservingCase: false)
+            }
+            kept.withUnsafeMutableBufferPointer { TextFold.lowerCaseFolded($0) }
+            #expect(kept == lower, "\(bytes)")
+        }
+        for cp in 0x20..<0x400 {
+            guard let u = Unicode.Scalar(cp) else { continue }
+            let c = String(Character(u))
+            check(Array("A\(c)Z\(c)\(c)ÉÉÉÉÉÉÉÉ x9\(c)".utf8))
+        }
+        check(Array("ŒDÈME CŒUR, ÆSTHÉTIQUE Straße ΒΕΤΑ-hCG ĲSSEL DVOŘÁK".utf8))
+        var rng = SeededGenerator(seed: 11)
+        for _ in 0..<2000 {
+            let n = Int.random(in: 0...60, using: &rng)
+            check((0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        }
     }
 
     @Test func nameKey() {

@@ -86,13 +86,11 @@ struct ValueShape {
 /// used for subject keys. Owns its scratch buffers: one per thread.
 struct CellInspector {
     var scratch: [UInt8] = []
-    var folded: [UInt8] = []
     let lexicon: TermLexicon
 
     init(lexicon: TermLexicon) {
         self.lexicon = lexicon
         scratch.reserveCapacity(64)
-        folded.reserveCapacity(256)
     }
 
     /// Every cheap check (the classification sample): updates `e`.
@@ -158,14 +156,14 @@ struct CellInspector {
         if s.hasLetters {
             if s.digits == 0 && s.at == 0 && s.other == 0 && s.words <= 4 { e.nameShaped += 1 }
             if s.words >= 3 { e.multiWord += 1 }
-            let shapes = ValueShapeLexicon.standard.shapes(of: v)
+            let (shapes, hits) = shapesAndTerms(v)
             if shapes.contains(.firstName) { e.firstNameShaped += 1 }
             if shapes.contains(.lastName) { e.lastNameShaped += 1 }
             if shapes.contains(.containsFirstName) { e.containsFirstName += 1 }
             if shapes.contains(.street) { e.streetShaped += 1 }
             if shapes.contains(.lab) { e.labShaped += 1 }
             if shapes.contains(.title) { e.titled += 1 }
-            e.noteTerms(scan(v))
+            e.noteTerms(hits)
         }
     }
 
@@ -186,9 +184,18 @@ struct CellInspector {
         s.separators > 0 || s.digits == 8
     }
 
-    /// Lexicon hits of one value (folds it first). Values without letters return no hit.
-    @inline(__always) mutating func scan(_ v: UnsafeRawBufferPointer) -> LexiconHits {
-        folded.removeAll(keepingCapacity: true)
-        return lexicon.scan(text: v, scratch: &folded)
+    /// The value shapes and the lexicon hits of a value with letters, from one fold: the
+    /// lexicon scans the case-kept fold, then the same bytes lower-cased
+    /// (``TextFold/lowerCaseFolded(_:)``) give the shapes. The same as
+    /// `ValueShapeLexicon.standard.shapes(of: v)` and `lexicon.scan(text: v, …)`, which fold
+    /// the value once each.
+    @inline(__always) func shapesAndTerms(_ v: UnsafeRawBufferPointer) -> (ValueShapes, LexiconHits) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextFold.capacityNeeded(v.count)) { buffer in
+            let n = TextFold.fold(v, into: buffer, preservingCase: true)
+            let folded = UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
+            let hits = TextFold.mayContainLetter(v) ? lexicon.scan(folded: folded) : LexiconHits()
+            TextFold.lowerCaseFolded(UnsafeMutableBufferPointer(rebasing: buffer[0..<n]))
+            return (ValueShapeLexicon.standard.shapes(folded: folded), hits)
+        }
     }
 }

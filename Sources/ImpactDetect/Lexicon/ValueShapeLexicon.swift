@@ -90,10 +90,11 @@ public final class ValueShapeLexicon: Sendable {
         }
     }
 
-    /// The shapes of text already folded (`[a-z0-9 ]`, single spaces, none at the ends).
+    /// The shapes of text already folded and lower-cased (`[a-z0-9 ]`, single spaces, none at
+    /// the ends: ``TextFold`` output), the same as ``shapes(of:)`` of the unfolded value.
     /// Words are walked in place, one ahead for the two-word phrases: no allocation per value
     /// (this runs on every cell of the classification sample).
-    private func shapes(folded f: UnsafeRawBufferPointer) -> ValueShapes {
+    public func shapes(folded f: UnsafeRawBufferPointer) -> ValueShapes {
         /// The next word at or after `from`: its start and end, or nil.
         @inline(__always) func word(from: Int) -> (start: Int, end: Int)? {
             var s = from

@@ -90,6 +90,25 @@ public enum TextFold {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Lower-cases, in place, text folded with `preservingCase: true`, which makes it exactly
+    /// the lower-cased fold of the same input (letters keep no other trace of their case), so
+    /// one fold can serve both a case-sensitive and a case-insensitive match.
+    ///
+    /// Contract: `folded` holds only `[A-Za-z0-9 ]` (``foldKernel`` output), where setting bit
+    /// 0x20 lower-cases a letter and leaves digits, lower-case letters and spaces as they are.
+    @inlinable
+    public static func lowerCaseFolded(_ folded: UnsafeMutableBufferPointer<UInt8>) {
+        guard let p = folded.baseAddress else { return }
+        let n = folded.count
+        var i = 0
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020
+            UnsafeMutableRawPointer(p + i).storeBytes(of: w, as: UInt64.self)
+            i += 8
+        }
+        while i < n { p[i] |= 0x20; i += 1 }
+    }
+
     /// Whether `utf8` may contain a letter: an ASCII letter or any non-ASCII byte. A cell for
     /// which this is false (digits, punctuation) cannot match any lexicon term.
     @inlinable
