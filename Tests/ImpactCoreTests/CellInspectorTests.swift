@@ -256,12 +256,13 @@ import ImpactTestSupport
         "FR7630006000011234567890189", "GB82WEST12345698765432",
     ]
 
-    /// Cells of the shared CSV samples (split on `;`, `,` and line ends: a corpus of real-looking
+    /// Cells of the shared CSV samples' beginnings (split on `;`, `,` and line ends: a corpus of real-looking
     /// values, not a parse), the text values and identifier-like values, each in one of 24 fields.
     static func corpus() throws -> [[UInt8]] {
         var values: [[UInt8]] = []
         for name in ["labs_en.csv", "labs_utf8_multiline.csv", "labs_fr_cp1252.csv"] {
-            let data = try Array(Data(contentsOf: TestPaths.samples.appendingPathComponent(name)))
+            // The first 300 or so records of each: enough values, a short test.
+            let data = try Array(Data(contentsOf: TestPaths.samples.appendingPathComponent(name)).prefix(64_000))
             values += data.split(whereSeparator: { $0 == 0x3B || $0 == 0x2C || $0 == 0x0A }).map(Array.init)
         }
         values += textValues.map { Array($0.utf8) }
@@ -292,5 +293,40 @@ import ImpactTestSupport
         var inspector = CellInspector(lexicon: .standard)
         let diffs = Self.check(&inspector, corpus: corpus)
         #expect(diffs.isEmpty, "\(diffs.prefix(10))")
+        #expect(inspector.cache.count > 1000)
+    }
+
+    /// The verdict cache with 2-bit hashes (every lookup meets entries of other values with the
+    /// same hash and length: only the byte comparison tells them apart), with a handful of
+    /// entries (full at once) and with short values only.
+    @Test(arguments: [(200, 64), (5, 64), (1, 64), (64, 3)])
+    func sameEvidenceWithCollidingHashes(capacity: Int, maxLength: Int) throws {
+        let corpus = try Self.corpus()
+        var inspector = CellInspector(lexicon: .standard, cache: VerdictCache(capacity: capacity, maxLength: maxLength, hashMask: 3))
+        let diffs = Self.check(&inspector, corpus: corpus)
+        #expect(diffs.isEmpty, "\(diffs.prefix(10))")
+        #expect(inspector.cache.count == min(capacity, Set(corpus.filter { !$0.isEmpty && $0.count <= maxLength }).count))
+    }
+
+    @Test func cacheFindsOnlyEqualBytes() {
+        var cache = VerdictCache(capacity: 4, maxLength: 8, hashMask: 0)
+        func find(_ s: String) -> Int? {
+            var s = s
+            return s.withUTF8 { cache.find(UnsafeRawBufferPointer($0), hash: cache.hash(UnsafeRawBufferPointer($0))) }
+        }
+        func add(_ s: String, _ year: Int) {
+            var s = s, v = CellVerdict()
+            v.year = year
+            s.withUTF8 { cache.add(UnsafeRawBufferPointer($0), hash: cache.hash(UnsafeRawBufferPointer($0)), verdict: v) }
+        }
+        add("abc", 1); add("abd", 2); add("", 3); add("123456789", 4); add("ab", 5); add("zz", 6); add("yy", 7)
+        #expect(find("abc").map { cache.verdicts[$0].year } == 1)
+        #expect(find("abd").map { cache.verdicts[$0].year } == 2)
+        #expect(find("").map { cache.verdicts[$0].year } == 3)
+        #expect(find("123456789") == nil)  // longer than maxLength: not kept
+        #expect(find("ab").map { cache.verdicts[$0].year } == 5)
+        #expect(find("zz") == nil && find("yy") == nil)  // full
+        #expect(find("abe") == nil && find("ABC") == nil && find("a") == nil)
+        #expect(cache.count == 4)
     }
 }

@@ -87,23 +87,44 @@ struct ValueShape {
 struct CellInspector {
     var scratch: [UInt8] = []
     let lexicon: TermLexicon
+    /// Verdicts of the values already inspected (the sample repeats lab names, units, statuses,
+    /// given names…).
+    var cache: VerdictCache
 
-    init(lexicon: TermLexicon) {
+    init(lexicon: TermLexicon, cache: VerdictCache = VerdictCache()) {
         self.lexicon = lexicon
+        self.cache = cache
         scratch.reserveCapacity(64)
     }
 
-    /// Every cheap check (the classification sample): updates `e`.
+    /// Every cheap check (the classification sample): updates `e`. A value met before (same
+    /// bytes) adds its kept verdict; the checks are a function of the bytes alone.
     mutating func inspectAll(_ v: UnsafeRawBufferPointer, into e: inout FieldEvidence) {
+        guard v.count <= cache.maxLength else {
+            verdict(of: v).apply(to: &e)
+            return
+        }
+        let h = cache.hash(v)
+        if let k = cache.find(v, hash: h) {
+            cache.verdicts[k].apply(to: &e)
+            return
+        }
+        let found = verdict(of: v)
+        cache.add(v, hash: h, verdict: found)
+        found.apply(to: &e)
+    }
+
+    /// Every cheap check on one value: what it adds to a field's evidence.
+    mutating func verdict(of v: UnsafeRawBufferPointer) -> CellVerdict {
         let s = ValueShape(v)
-        e.values += 1
+        var r = CellVerdict()
         if s.isNumericLike || (s.digits >= 10 && s.asciiLetters <= 2 && s.highBytes == 0 && s.at == 0) {
-            if s.isNumericLike { e.numeric += 1 }
+            if s.isNumericLike { r.marks.insert(.numeric) }
             if s.digits >= 12 && s.digits <= 15 {
                 switch NIRValidator.check(v, normalized: &scratch) {
-                case .valid(let kind): e.nirValid += 1; if kind == .temporary { e.nirTemporary += 1 }
-                case .keyAbsent: e.nirKeyAbsent += 1
-                case .invalidKey: e.nirInvalidKey += 1
+                case .valid(let kind): r.marks.insert(.nirValid); if kind == .temporary { r.marks.insert(.nirTemporary) }
+                case .keyAbsent: r.marks.insert(.nirKeyAbsent)
+                case .invalidKey: r.marks.insert(.nirInvalidKey)
                 case .malformed: break
                 }
             }
@@ -111,60 +132,60 @@ struct CellInspector {
             let compactable = !s.hasNonCompactByte
             if compactable && (s.digits == 11 || s.digits == 12) {
                 switch RPPSValidator.check(v, normalized: &scratch) {
-                case .valid, .unchecked: e.rppsValid += 1
-                case .invalidKey: e.rppsInvalidKey += 1
+                case .valid, .unchecked: r.marks.insert(.rppsValid)
+                case .invalidKey: r.marks.insert(.rppsInvalidKey)
                 case .malformed: break
                 }
             }
             if compactable && s.digits >= 7 && s.digits <= 9 && s.length <= 11 {
                 switch FINESSValidator.check(v, normalized: &scratch) {
-                case .valid, .unchecked: e.finessValid += 1
-                case .invalidKey: e.finessInvalidKey += 1
+                case .valid, .unchecked: r.marks.insert(.finessValid)
+                case .invalidKey: r.marks.insert(.finessInvalidKey)
                 case .malformed: break
                 }
-                if ADELIValidator.check(v, normalized: &scratch).isAccepted { e.adeliValid += 1 }
-                if SIRENValidator.check(v, normalized: &scratch).isAccepted { e.sirenValid += 1 }
+                if ADELIValidator.check(v, normalized: &scratch).isAccepted { r.marks.insert(.adeliValid) }
+                if SIRENValidator.check(v, normalized: &scratch).isAccepted { r.marks.insert(.sirenValid) }
             }
-            if compactable && s.digits == 14, SIRETValidator.check(v, normalized: &scratch).isAccepted { e.siretValid += 1 }
-            if s.digits >= 8 && s.digits <= 15, Self.mayBePhone(v), PhoneValidator.check(v, normalized: &scratch).isAccepted { e.phone += 1 }
+            if compactable && s.digits == 14, SIRETValidator.check(v, normalized: &scratch).isAccepted { r.marks.insert(.siretValid) }
+            if s.digits >= 8 && s.digits <= 15, Self.mayBePhone(v), PhoneValidator.check(v, normalized: &scratch).isAccepted { r.marks.insert(.phone) }
             if s.digits >= 6 && s.digits <= 14, Self.mayBeDate(s), let d = DateParser.parse(v) {
-                e.date += 1
-                e.minYear = min(e.minYear, d.year)
-                e.maxYear = max(e.maxYear, d.year)
+                r.marks.insert(.date)
+                r.year = d.year
             }
-            if s.digits == 5 && s.length == 5, PostalCodeValidator.check(v, normalized: &scratch).isAccepted { e.postalCode += 1 }
+            if s.digits == 5 && s.length == 5, PostalCodeValidator.check(v, normalized: &scratch).isAccepted { r.marks.insert(.postalCode) }
             if s.asciiLetters == 2 && s.digits >= 12 {
                 switch IBANValidator.check(v, normalized: &scratch) {
-                case .valid, .unchecked: e.ibanValid += 1
-                case .invalidKey: e.ibanInvalidKey += 1
+                case .valid, .unchecked: r.marks.insert(.ibanValid)
+                case .invalidKey: r.marks.insert(.ibanInvalidKey)
                 case .malformed: break
                 }
             }
-            return
+            return r
         }
         if s.at == 1 && s.spaces == 0 {
-            if EmailValidator.check(v, normalized: &scratch).isAccepted { e.email += 1 }
-            return
+            if EmailValidator.check(v, normalized: &scratch).isAccepted { r.marks.insert(.email) }
+            return r
         }
         if s.asciiLetters == 2 && s.digits >= 12 {
             switch IBANValidator.check(v, normalized: &scratch) {
-            case .valid, .unchecked: e.ibanValid += 1; return
-            case .invalidKey: e.ibanInvalidKey += 1; return
+            case .valid, .unchecked: r.marks.insert(.ibanValid); return r
+            case .invalidKey: r.marks.insert(.ibanInvalidKey); return r
             case .malformed: break
             }
         }
         if s.hasLetters {
-            if s.digits == 0 && s.at == 0 && s.other == 0 && s.words <= 4 { e.nameShaped += 1 }
-            if s.words >= 3 { e.multiWord += 1 }
+            if s.digits == 0 && s.at == 0 && s.other == 0 && s.words <= 4 { r.marks.insert(.nameShaped) }
+            if s.words >= 3 { r.marks.insert(.multiWord) }
             let (shapes, hits) = shapesAndTerms(v)
-            if shapes.contains(.firstName) { e.firstNameShaped += 1 }
-            if shapes.contains(.lastName) { e.lastNameShaped += 1 }
-            if shapes.contains(.containsFirstName) { e.containsFirstName += 1 }
-            if shapes.contains(.street) { e.streetShaped += 1 }
-            if shapes.contains(.lab) { e.labShaped += 1 }
-            if shapes.contains(.title) { e.titled += 1 }
-            e.noteTerms(hits)
+            if shapes.contains(.firstName) { r.marks.insert(.firstNameShaped) }
+            if shapes.contains(.lastName) { r.marks.insert(.lastNameShaped) }
+            if shapes.contains(.containsFirstName) { r.marks.insert(.containsFirstName) }
+            if shapes.contains(.street) { r.marks.insert(.streetShaped) }
+            if shapes.contains(.lab) { r.marks.insert(.labShaped) }
+            if shapes.contains(.title) { r.marks.insert(.titled) }
+            r.hits = hits
         }
+        return r
     }
 
     /// Whether ``PhoneValidator`` may accept `v`: without a `+`, its first digit must be the `0`
