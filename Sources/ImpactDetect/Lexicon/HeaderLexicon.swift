@@ -96,7 +96,7 @@ public struct HeaderLexicon: Sendable {
         }
         for line in LexiconFileText.lines(text) {
             lineNo += 1
-            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.isEmpty || LexiconFileText.hasPrefix(line, "#") { continue }
             let c = LexiconFileText.split(line, 0x09)
             switch c[0] {
             case "stop":

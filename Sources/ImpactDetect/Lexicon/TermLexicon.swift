@@ -135,6 +135,8 @@ public final class TermLexicon: Sendable {
         var terms: [Term] = []
         var examples: [LexiconExample] = []
         var seen: [String: (String, Int)] = [:]
+        /// The categories column's text → its categories (most terms repeat a few columns).
+        var categoriesOfColumn: [Substring: CategorySet] = [:]
         for file in files {
             let base = file.name.hasSuffix(".tsv") ? String(file.name.dropLast(4)) : file.name
             guard let primary = DataCategory(rawValue: base) else {
@@ -143,8 +145,8 @@ public final class TermLexicon: Sendable {
             var lineNo = 0
             for line in LexiconFileText.lines(file.text) {
                 lineNo += 1
-                if line.isEmpty || line.hasPrefix("#") { continue }
-                if line.hasPrefix("+ ") || line.hasPrefix("- ") {
+                if line.isEmpty || LexiconFileText.hasPrefix(line, "#") { continue }
+                if LexiconFileText.hasPrefix(line, "+ ") || LexiconFileText.hasPrefix(line, "- ") {
                     let parts = LexiconFileText.split(line.dropFirst(2), 0x09)
                     var expected: CategorySet?
                     if parts.count > 1 {
@@ -165,7 +167,11 @@ public final class TermLexicon: Sendable {
                     throw LexiconError(file: file.name, line: lineNo, message: "expected term<TAB>categories[<TAB>flags<TAB>note]")
                 }
                 let text = String(LexiconFileText.trimmed(cols[0]))
-                let cats = try Self.categories(cols[1], file.name, lineNo)
+                let cats: CategorySet
+                if let known = categoriesOfColumn[cols[1]] { cats = known } else {
+                    cats = try Self.categories(cols[1], file.name, lineNo)
+                    categoriesOfColumn[cols[1]] = cats
+                }
                 var flags = Flags()
                 if cols.count > 2 {
                     for f in LexiconFileText.split(cols[2], 0x2C) {
