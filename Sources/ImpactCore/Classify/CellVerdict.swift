@@ -87,7 +87,7 @@ struct CellVerdict {
             }
             m &= m &- 1
         }
-        e.noteTerms(hits)
+        if hits.categories.rawValue != 0 { e.noteTerms(hits) }  // noteTerms ignores hits without categories
     }
 }
 
@@ -140,8 +140,15 @@ struct VerdictCache {
             i += 8
         }
         if i < n {
-            var tail: UInt64 = 0
-            while i < n { tail = tail << 8 | UInt64(v[i]); i += 1 }
+            // The last bytes in one or two loads (overlapping what was read, or each other).
+            let tail: UInt64
+            if n >= 8 {
+                tail = v.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                tail = UInt64(v.loadUnaligned(as: UInt32.self)) << 32 | UInt64(v.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            } else {
+                tail = UInt64(v[0]) << 16 | UInt64(v[n >> 1]) << 8 | UInt64(v[n - 1])
+            }
             h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
             h ^= h >> 29
         }
