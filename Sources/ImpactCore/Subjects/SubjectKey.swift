@@ -73,7 +73,7 @@ public struct SubjectKeyHasher: Sendable {
     }
 
     /// Absorbs one part (its length is absorbed too, so parts cannot run into each other).
-    @inlinable public func absorb(_ state: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    @inlinable @inline(__always) public func absorb(_ state: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h = state
         var i = 0
         let n = bytes.count

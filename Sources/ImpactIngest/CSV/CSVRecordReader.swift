@@ -606,10 +606,10 @@ private struct ParseState: ~Copyable {
         let values = ends.count
         starts.count = 0
         starts.reserve(values)
-        var previous: Int32 = 0
-        for i in 0..<values {
-            starts.base[i] = previous
-            previous = ends.base[i]
+        // starts = [0, ends[0], ends[1], …]: one move.
+        if values > 0 {
+            starts.base[0] = 0
+            (starts.base + 1).update(from: ends.base, count: values - 1)
         }
         starts.count = values
         while ids.count < values { ids.append(Int32(truncatingIfNeeded: ids.count)) }
