@@ -67,10 +67,10 @@ func tokenize(_ data: [UInt8], chunks sizes: [Int], delimiter: UInt8 = UInt8(asc
 }
 
 /// Like ``tokenize(_:chunks:delimiter:quote:)`` through `nextRecord`, with room for only
-/// `endsRoom` field ends per call.
+/// `endsRoom` field ends per call (the values written with a delimiter between them).
 func tokenizeByRecord(_ data: [UInt8], chunks sizes: [Int], endsRoom: Int) -> Tokenized {
     var tokenizer = CSVTokenizer()
-    var output: [UInt8] = []      // the current record's values, back to back
+    var output: [UInt8] = []      // the current record's values, a delimiter between them
     var ends: [Int] = []
     var records: [TokenizedRecord] = []
     var position = 0, chunkEnd = 0, nextChunk = 0
@@ -98,11 +98,13 @@ func tokenizeByRecord(_ data: [UInt8], chunks sizes: [Int], endsRoom: Int) -> To
         case .needInput, .fieldEndsFull:
             continue
         case .record:
+            // Value k starts one byte (the delimiter) after value k - 1 ends.
             var start = 0
             var fields: [String] = []
             for end in ends {
                 fields.append(String(decoding: output[start..<end], as: UTF8.self))
-                start = end
+                if end < output.count { #expect(output[end] == UInt8(ascii: ","), "a delimiter follows each value but the last") }
+                start = end + 1
             }
             records.append(TokenizedRecord(tokenizer.recordLine, fields))
             output.removeAll()

@@ -97,7 +97,7 @@ final class AnalysisSink: RecordViewSink {
         map.withUnsafeBufferPointer { processor.observeSample(r, map: $0) }
         let sample = self.sample!
         sample.append(r)
-        if sample.recordCount >= sampleRecords || sample.byteCount >= sampleBytes { decideAndReplay() }
+        if sample.recordCount >= sampleRecords || sample.valueByteCount >= sampleBytes { decideAndReplay() }
     }
 
     /// ``consume(view:)`` for a record extracted elsewhere under the current plans, its link

@@ -119,7 +119,10 @@ final class RecordBatch {
     }
 
     var recordCount: Int { lines.count }
+    /// Bytes stored (values and what a reader keeps between them).
     var byteCount: Int { bytes.count }
+    /// Bytes of the records' values alone: what the classification sample is bounded by.
+    private(set) var valueByteCount = 0
     var isEmpty: Bool { lines.count == 0 && events.isEmpty }
 
     /// Copies `r` at the end of the batch.
@@ -138,21 +141,28 @@ final class RecordBatch {
         // the storage reloaded and the indices checked in the loop.
         let toStarts = UnsafeMutableRawPointer(starts.base + starts.count), toEnds = UnsafeMutableRawPointer(ends.base + ends.count)
         let fromStarts = UnsafeRawPointer(r.starts), fromEnds = UnsafeRawPointer(r.ends)
+        // The values' own bytes are counted too (not the gaps between them, such as the CSV
+        // reader's delimiters): ``valueByteCount``.
         let shift4 = SIMD4<Int32>(repeating: shift)
+        var lengths = SIMD4<Int32>(repeating: 0)
         var i = 0
         while i &+ 4 <= n {
             let at = i &* 4
-            toStarts.storeBytes(of: fromStarts.loadUnaligned(fromByteOffset: at, as: SIMD4<Int32>.self) &+ shift4,
-                                toByteOffset: at, as: SIMD4<Int32>.self)
-            toEnds.storeBytes(of: fromEnds.loadUnaligned(fromByteOffset: at, as: SIMD4<Int32>.self) &+ shift4,
-                              toByteOffset: at, as: SIMD4<Int32>.self)
+            let s4 = fromStarts.loadUnaligned(fromByteOffset: at, as: SIMD4<Int32>.self)
+            let e4 = fromEnds.loadUnaligned(fromByteOffset: at, as: SIMD4<Int32>.self)
+            toStarts.storeBytes(of: s4 &+ shift4, toByteOffset: at, as: SIMD4<Int32>.self)
+            toEnds.storeBytes(of: e4 &+ shift4, toByteOffset: at, as: SIMD4<Int32>.self)
+            lengths &+= e4 &- s4
             i &+= 4
         }
+        var length = Int(lengths.wrappedSum())
         while i < n {
             toStarts.storeBytes(of: r.starts[i] &+ shift, toByteOffset: i &* 4, as: Int32.self)
             toEnds.storeBytes(of: r.ends[i] &+ shift, toByteOffset: i &* 4, as: Int32.self)
+            length &+= Int(r.ends[i] &- r.starts[i])
             i &+= 1
         }
+        valueByteCount &+= length
         starts.count += n
         ends.count += n
         firstValue.append(Int32(truncatingIfNeeded: fieldIDs.count))
@@ -283,6 +293,7 @@ final class RecordBatch {
     /// Empties the batch, keeping its storage.
     func reset() {
         bytes.count = 0; fieldIDs.count = 0; starts.count = 0; ends.count = 0; lines.count = 0
+        valueByteCount = 0
         firstValue.count = 1
         events.removeAll(keepingCapacity: true)
         declarations = 0

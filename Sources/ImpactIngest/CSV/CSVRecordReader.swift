@@ -266,8 +266,9 @@ public final class CSVRecordReader {
 
 /// The record being built and the counts of one ``CSVRecordReader/run(into:)``.
 ///
-/// The tokenizer unescapes a record's values back to back into `bytes` (raw storage) and
-/// reports each value's end in `ends` (``CSVTokenizer/nextRecord(_:output:outputOffset:fieldEnds:)``);
+/// The tokenizer unescapes a record's values into `bytes` (raw storage), a delimiter between them, and
+/// reports each value's end in `ends` (``CSVTokenizer/nextRecord(_:output:outputOffset:fieldEnds:)``,
+/// which writes a delimiter between values: value i starts one byte after value i-1 ends);
 /// the finished record is copied into the ``RecordBuffer`` once for the sink. A record over the
 /// limits is rejected: once its bytes pass `maxFieldBytes` / `maxRecordBytes` (or it has more
 /// than `maxFields` values), what the tokenizer writes is no longer kept, so memory stays
@@ -370,7 +371,7 @@ private struct ParseState: ~Copyable {
                                             output: UnsafeMutableRawPointer(bytes.base + bytes.count),
                                             outputOffset: bytes.count, fieldEnds: endsRoom())
             offset += step.consumed
-            account(written: step.written, fields: step.fields)
+            account(written: step.written, fields: step.fields, recordEnded: step.event == .record)
             if step.event == .record {
                 try endRecord()
                 if stopForResume { return }
@@ -385,7 +386,7 @@ private struct ParseState: ~Copyable {
         let step = tokenizer.nextRecord(UnsafeRawBufferPointer(start: nil, count: 0),
                                         output: UnsafeMutableRawPointer(bytes.base + bytes.count),
                                         outputOffset: bytes.count, fieldEnds: endsRoom())
-        account(written: 0, fields: step.fields)
+        account(written: 0, fields: step.fields, recordEnded: step.event == .record)
         atEnd = true
         defer { atEnd = false }
         if step.event == .record { try endRecord() }
@@ -399,26 +400,30 @@ private struct ParseState: ~Copyable {
         return UnsafeMutableBufferPointer(start: ends.base + ends.count, count: ends.capacity - ends.count)
     }
 
-    /// Keeps what the tokenizer wrote, unless the record passes a limit.
+    /// Keeps what the tokenizer wrote, unless the record passes a limit. The limits count the
+    /// values' bytes, not the delimiter the tokenizer writes after each value but the record's
+    /// last (value `k` starts one byte after value `k - 1` ends).
     @inline(__always)
-    private mutating func account(written: Int, fields: Int) {
+    private mutating func account(written: Int, fields: Int, recordEnded: Bool) {
         fieldCount += fields
         guard !doomed else { return }
-        var fieldStart = ends.count > 0 ? Int(ends.base[ends.count - 1]) : 0
+        var fieldStart = ends.count > 0 ? Int(ends.base[ends.count - 1]) + 1 : 0
         if bytes.count + written > limits.maxFieldBytes {
             // Only a record this large can hold a field over the limit.
             for k in 0..<fields {
                 let end = Int(ends.base[ends.count + k])
                 if end - fieldStart > limits.maxFieldBytes { tooLarge = true }
-                fieldStart = end
+                fieldStart = end + 1
             }
         } else if fields > 0 {
-            fieldStart = Int(ends.base[ends.count + fields - 1])
+            fieldStart = Int(ends.base[ends.count + fields - 1]) + 1
         }
         ends.count += fields
         bytes.count += written
+        // Delimiters written: one after each value ended so far, but the record's last.
+        let delimiters = recordEnded ? max(0, ends.count - 1) : ends.count
         // The value still open counts too.
-        if bytes.count - fieldStart > limits.maxFieldBytes || bytes.count > limits.maxRecordBytes { tooLarge = true }
+        if bytes.count - fieldStart > limits.maxFieldBytes || bytes.count - delimiters > limits.maxRecordBytes { tooLarge = true }
         if fieldCount > limits.maxFields { tooManyFields = true }
         if tooLarge || tooManyFields {
             doomed = true
@@ -510,9 +515,12 @@ private struct ParseState: ~Copyable {
             sink.warn(InputWarning(line: line, kind: .raggedRow,
                                    detail: "\(count) field\(count == 1 ? "" : "s"), \(hasHeader ? "header" : "first record") has \(columns)"))
             if count < columns {
-                // Missing values are empty.
-                let end = Int32(truncatingIfNeeded: bytes.count)
-                for _ in count..<columns { ends.append(end) }
+                // Missing values are empty, each after a delimiter like every value but the first.
+                bytes.reserve(bytes.count + columns - count)
+                for _ in count..<columns {
+                    bytes.append(tokenizer.delimiter)
+                    ends.append(Int32(truncatingIfNeeded: bytes.count))
+                }
             } else {
                 while extrasDeclared < count - columns {
                     sink.declareField(columns + extrasDeclared, name: "extra_\(extrasDeclared + 1)")
@@ -566,7 +574,7 @@ private struct ParseState: ~Copyable {
             delimiters = 0
             // Only a value holding a line break can hold a line shaped like a record.
             guard mayHoldLineBreak(start, end) else {
-                start = end
+                start = end + 1
                 continue
             }
             for k in start..<end {
@@ -580,7 +588,7 @@ private struct ParseState: ~Copyable {
                 }
             }
             if afterBreak, delimiters >= needed { shaped += 1 }
-            start = end
+            start = end + 1
         }
         return shaped
     }
@@ -601,15 +609,27 @@ private struct ParseState: ~Copyable {
         return false
     }
 
-    /// Fills `starts` (value i starts where value i-1 ends) and extends `ids` to cover `ends`.
+    /// Fills `starts` (value i starts one byte, the delimiter, after value i-1 ends) and
+    /// extends `ids` to cover `ends`.
     private mutating func deriveStartsAndIDs() {
         let values = ends.count
         starts.count = 0
         starts.reserve(values)
-        // starts = [0, ends[0], ends[1], …]: one move.
+        // starts = [0, ends[0] + 1, ends[1] + 1, …], four at a time.
         if values > 0 {
             starts.base[0] = 0
-            (starts.base + 1).update(from: ends.base, count: values - 1)
+            let to = UnsafeMutableRawPointer(starts.base + 1), from = UnsafeRawPointer(ends.base)
+            let one = SIMD4<Int32>(repeating: 1)
+            var k = 0
+            while k &+ 4 <= values &- 1 {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: k &* 4, as: SIMD4<Int32>.self) &+ one,
+                              toByteOffset: k &* 4, as: SIMD4<Int32>.self)
+                k &+= 4
+            }
+            while k < values &- 1 {
+                starts.base[k &+ 1] = ends.base[k] &+ 1
+                k &+= 1
+            }
         }
         starts.count = values
         while ids.count < values { ids.append(Int32(truncatingIfNeeded: ids.count)) }

@@ -199,9 +199,11 @@ public struct CSVTokenizer: Sendable {
     }
 
     /// Reads `input` until the current record ends or the input is used up, writing the
-    /// fields' bytes back to back into `output` and the end of each field completed in this call
-    /// into `fieldEnds` (as `outputOffset` + its end in `output`). Same state machine and rules
-    /// as ``next(_:output:)``, without a return per field: the reader's fast path.
+    /// fields' unescaped bytes into `output`, each field but the record's last followed by one
+    /// delimiter byte (so field `k` starts one byte after field `k - 1` ends, and unquoted text
+    /// is copied as it is), and the end of each field completed in this call into `fieldEnds`
+    /// (as `outputOffset` + its end in `output`). Same state machine and rules as
+    /// ``next(_:output:)``, without a return per field: the reader's fast path.
     ///
     /// `output` must have room for `input.count` bytes; `fieldEnds` must not be empty.
     /// - Returns: the event, input bytes consumed, output bytes written, field ends written.
@@ -252,6 +254,9 @@ public struct CSVTokenizer: Sendable {
             case .field:
                 fieldEnds[f] = Int32(truncatingIfNeeded: outputOffset + w)
                 f += 1
+                // The delimiter follows the field in the output (room: it was read, not written).
+                out[w] = delimiter
+                w += 1
                 if f == fieldEnds.count { return (.fieldEndsFull, i, w, f) }
             case .record:
                 fieldEnds[f] = Int32(truncatingIfNeeded: outputOffset + w)
@@ -279,10 +284,12 @@ public struct CSVTokenizer: Sendable {
     }
 
     /// The fast path of ``nextRecord(_:output:outputOffset:fieldEnds:)``: unquoted fields from
-    /// the field start `i`, each found by one vector compare (most CSV values are shorter than
-    /// 16 bytes) and copied by one 16-byte move, its end written to `ends[f]` as `base + w`.
-    /// Stops at anything the general machine must see (a quote at a field start, a NUL byte,
-    /// a line end, the end of the input). Wrapping arithmetic: every index is bounded by `n`.
+    /// the field start `i`, copied to the output with the delimiter after each, their ends
+    /// written to `ends[f]` as `base + w`. On x86-64, blocks of 64 bytes (see below); near the
+    /// end of the input, each field found by one vector compare (most CSV values are shorter
+    /// than 16 bytes) and copied by one 16-byte move. Stops at anything the general machine must
+    /// see (a quote at a field start, a NUL byte, a line end, the end of the input). Wrapping
+    /// arithmetic: every index is bounded by `n`.
     ///
     /// `out` must have room for `n` bytes with `w <= i` (a call never writes more than it reads).
     @inline(__always)
@@ -296,15 +303,19 @@ public struct CSVTokenizer: Sendable {
         let dv = _mm_set1_epi8(Int8(bitPattern: delimiter))
         let lf = _mm_set1_epi8(0x0A), cr = _mm_set1_epi8(0x0D), zero = _mm_setzero_si128()
         // Blocks of 64 bytes: a mask of the delimiters and one of the bytes up to 0x0D (NUL, LF,
-        // CR, other controls) per block, then every stop in it by its bit. When the block has
-        // room for its field ends and its first control byte (if any) ends the record or is a
-        // NUL, the delimiters before it are taken without looking at their bytes; else (a TAB
-        // inside a value, ends nearly full) each stop is looked at.
+        // CR, other controls) per block, then every stop in it by its bit. Unquoted fields are
+        // their bytes and the delimiters between them: the block is stored to the output as it
+        // was loaded (shifted down by `delta`, what unescaping removed before), so a field costs
+        // its end only. When the block has room for its field ends and its first control byte
+        // (if any) ends the record or is a NUL, the delimiters before it are taken without
+        // looking at their bytes; else (a TAB inside a value, ends nearly full) each stop is
+        // looked at.
         if i < n && p[i] != quote {
             let controls = _mm_set1_epi8(0x0D)
+            let delta = i &- w
             var q = i   // where the next block starts; the open field starts at i <= q
             while q &+ 65 <= n {   // one byte more: the start of a field after the block's last byte
-                let (delimiters, others) = stopMasks(p + q, delimiter: dv, controls: controls)
+                let (delimiters, others) = stopMasks(p + q, copyingTo: out + (q &- delta), delimiter: dv, controls: controls)
                 let firstControl = others.trailingZeroBitCount
                 if f &+ 64 <= endsCount, firstControl == 64 || p[q &+ firstControl] == 0 || p[q &+ firstControl] == 0x0A
                     || p[q &+ firstControl] == 0x0D {
@@ -312,17 +323,19 @@ public struct CSVTokenizer: Sendable {
                     while bits != 0 {
                         let stop = q &+ bits.trailingZeroBitCount
                         bits &= bits &- 1
-                        copyField(p, i, stop, n, out, &w)
-                        ends[f] = base &+ Int32(truncatingIfNeeded: w)
+                        ends[f] = base &+ Int32(truncatingIfNeeded: stop &- delta)
                         f = f &+ 1
                         i = stop &+ 1
-                        if p[i] == quote { return .quote }
+                        if p[i] == quote {
+                            w = i &- delta
+                            return .quote
+                        }
                     }
                     if firstControl < 64 {
                         let stop = q &+ firstControl
-                        copyField(p, i, stop, n, out, &w)
-                        i = stop
                         let b = p[stop]
+                        w = stop &- delta
+                        i = stop
                         if b == 0 { return .nul }
                         i = i &+ 1
                         ends[f] = base &+ Int32(truncatingIfNeeded: w)
@@ -337,19 +350,21 @@ public struct CSVTokenizer: Sendable {
                         let b = p[stop]
                         // A control byte other than NUL, LF and CR (TAB…) is data.
                         if b != delimiter && b != 0 && b != 0x0A && b != 0x0D { continue }
-                        copyField(p, i, stop, n, out, &w)
                         i = stop
+                        w = stop &- delta
                         if b == 0 { return .nul }
                         i = i &+ 1
                         ends[f] = base &+ Int32(truncatingIfNeeded: w)
                         f = f &+ 1
                         if b != delimiter { return .recordEnd(b) }
+                        w = w &+ 1   // the delimiter
                         if f == endsCount { return .fieldEndsFull }
                         if p[i] == quote { return .quote }
                     }
                 }
                 q = q &+ 64
             }
+            w = i &- delta   // the output holds everything before the open field
         }
         #endif
         while true {
@@ -390,6 +405,8 @@ public struct CSVTokenizer: Sendable {
             ends[f] = base &+ Int32(truncatingIfNeeded: w)
             f = f &+ 1
             if b != delimiter { return .recordEnd(b) }
+            out[w] = b   // the delimiter follows the field in the output
+            w = w &+ 1
             if f == endsCount { return .fieldEndsFull }
         }
     }
@@ -397,12 +414,14 @@ public struct CSVTokenizer: Sendable {
     #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
     /// Two masks over `p[0..<64]`, one bit per byte: the delimiters, and the other bytes up to
     /// 0x0D (NUL, LF and CR among them; the caller tells the other controls apart). Four SSE2
-    /// loads of 16 bytes.
+    /// loads of 16 bytes, each also stored to `out` (the output mirrors unquoted input).
     @inline(__always)
-    private static func stopMasks(_ p: UnsafePointer<UInt8>, delimiter dv: __m128i, controls: __m128i) -> (UInt64, UInt64) {
-        let raw = UnsafeRawPointer(p)
+    private static func stopMasks(_ p: UnsafePointer<UInt8>, copyingTo out: UnsafeMutablePointer<UInt8>,
+                                  delimiter dv: __m128i, controls: __m128i) -> (UInt64, UInt64) {
+        let raw = UnsafeRawPointer(p), to = UnsafeMutableRawPointer(out)
         @inline(__always) func bits(_ offset: Int) -> (UInt64, UInt64) {
             let v = raw.loadUnaligned(fromByteOffset: offset, as: __m128i.self)
+            to.storeBytes(of: v, toByteOffset: offset, as: __m128i.self)
             let d = _mm_cmpeq_epi8(v, dv)
             // v <= 0x0D (unsigned) exactly when min(v, 0x0D) == v; not the delimiter (TAB).
             let c = _mm_andnot_si128(d, _mm_cmpeq_epi8(_mm_min_epu8(v, controls), v))
@@ -412,25 +431,6 @@ public struct CSVTokenizer: Sendable {
         return (d0 | d1 << 16 | d2 << 32 | d3 << 48, c0 | c1 << 16 | c2 << 32 | c3 << 48)
     }
 
-    /// Copies the field `p[from..<to]` to `out[w...]` and advances `w`: one 16-byte move for
-    /// most values, two for values up to 32 bytes (room: `w <= from` and `from + 32 <= n`), else
-    /// ``copy``.
-    @inline(__always)
-    private static func copyField(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ n: Int,
-                                  _ out: UnsafeMutablePointer<UInt8>, _ w: inout Int) {
-        let length = to &- from
-        let src = UnsafeRawPointer(p + from), dst = UnsafeMutableRawPointer(out + w)
-        if length <= 16 && from &+ 16 <= n {
-            dst.storeBytes(of: src.loadUnaligned(as: __m128i.self), as: __m128i.self)
-            w = w &+ length
-        } else if length <= 32 && from &+ 32 <= n {
-            dst.storeBytes(of: src.loadUnaligned(as: __m128i.self), as: __m128i.self)
-            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 16, as: __m128i.self), toByteOffset: 16, as: __m128i.self)
-            w = w &+ length
-        } else {
-            copy(p, from, to, out, &w)
-        }
-    }
     #endif
 
     /// The state machine: from `input[i]` until a field or record ends or `i == n`; writes to
