@@ -100,18 +100,20 @@ func tokenizeRecordByRecord(_ input: UnsafeRawBufferPointer, chunks: [Int], deli
         bytes.append(contentsOf: scratch[0..<s.written])
         for k in 0..<s.fields {
             let end = Int(fieldEnds[k])
-            fuzzCheck(end >= (ends.last ?? 0) && end <= bytes.count && end >= 0,
+            // Value k starts one byte (the delimiter) after value k - 1 ends.
+            fuzzCheck(end >= (ends.last.map { $0 + 1 } ?? 0) && end <= bytes.count && end >= 0,
                       "field end \(end) outside the record (\(base)..\(bytes.count))")
             ends.append(end)
         }
         if s.event == .record {
             var fields: [[UInt8]] = []
             var previous = 0
-            for e in ends {
+            for (k, e) in ends.enumerated() {
                 fields.append(Array(bytes[previous..<e]))
-                previous = e
+                if k < ends.count - 1 { fuzzCheck(e < bytes.count && bytes[e] == delimiter, "no delimiter after value \(k)") }
+                previous = e + 1
             }
-            fuzzCheck(previous == bytes.count, "bytes after the last field end of a record")
+            fuzzCheck(previous == bytes.count + 1, "bytes after the last field end of a record")
             result.records.append(fields)
             result.lines.append(t.recordLine)
             result.nulBytes.append(t.nulBytes)

@@ -291,3 +291,19 @@ func recordAtATimeAgreesWithTheFieldMachineOnLongRandomRecords(seed: UInt64) {
         }
     }
 }
+
+/// Fuzzer finding (heap overflow, fixed): a line of 64 empty fields filled the room for field
+/// ends exactly at the end of a 64-byte block, and the next block wrote an end past it. Lines
+/// of 63 to 300 delimiters, whole and in chunks, with room for 63 to 1,000 ends.
+@Test func longRunsOfEmptyFieldsNeverWritePastTheRoom() {
+    for commas in [63, 64, 65, 127, 128, 129, 200, 300] {
+        let data = Array(String(repeating: ",", count: commas).utf8) + [0x0A] + Array("a,b\n".utf8)
+        let expected = Tokenized(records: [TokenizedRecord(1, Array(repeating: "", count: commas + 1)), TokenizedRecord(2, ["a", "b"])],
+                                 nulBytes: 0, unterminatedQuote: false, lineTerminators: 2)
+        for room in [63, 64, 65, 66, 128, 129, 1000] {
+            for sizes in [[data.count], Array(repeating: 70, count: data.count / 70) + [data.count % 70]] {
+                #expect(tokenizeByRecord(data, chunks: sizes, endsRoom: room) == expected, "\(commas) commas, room \(room)")
+            }
+        }
+    }
+}

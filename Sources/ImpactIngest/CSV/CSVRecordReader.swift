@@ -292,7 +292,7 @@ private struct ParseState: ~Copyable {
     var bytes = GrowableStorage<UInt8>(capacity: 64 << 10)
     /// End of each value of the current record in `bytes`.
     /// Room for 1,024 from the start: the tokenizer takes a block of 64 bytes at once only when it
-    /// has room for 64 more ends.
+    /// has room for more than 64 ends.
     var ends = GrowableStorage<Int32>(capacity: 1024)
     /// Starts of the values, derived from `ends` when the record is handed over.
     var starts = GrowableStorage<Int32>(capacity: 64)
@@ -395,8 +395,8 @@ private struct ParseState: ~Copyable {
     /// Room for value ends: after the kept ones, or in the scratch area for a rejected record.
     private mutating func endsRoom() -> UnsafeMutableBufferPointer<Int32> {
         if doomed { return scratchEnds }
-        // Room for a block of 64 bytes' ends at once (see `ends`).
-        if ends.capacity - ends.count < 64 { ends.reserve(ends.count + 64) }
+        // Room for a block of 64 bytes' ends at once and one more (see `ends`).
+        if ends.capacity - ends.count <= 64 { ends.reserve(ends.count + 128) }
         return UnsafeMutableBufferPointer(start: ends.base + ends.count, count: ends.capacity - ends.count)
     }
 

@@ -303,7 +303,8 @@ public struct CSVTokenizer: Sendable {
         let dv = _mm_set1_epi8(Int8(bitPattern: delimiter))
         let lf = _mm_set1_epi8(0x0A), cr = _mm_set1_epi8(0x0D), zero = _mm_setzero_si128()
         // Blocks of 64 bytes: a mask of the delimiters and one of the bytes up to 0x0D (NUL, LF,
-        // CR, other controls) per block, then every stop in it by its bit. Unquoted fields are
+        // CR, other controls) per block, then every stop in it by its bit. Invariant: f < endsCount
+        // whenever an end is written (each path returns .fieldEndsFull when f reaches it). Unquoted fields are
         // their bytes and the delimiters between them: the block is stored to the output as it
         // was loaded (shifted down by `delta`, what unescaping removed before), so a field costs
         // its end only. When the block has room for its field ends and its first control byte
@@ -317,7 +318,10 @@ public struct CSVTokenizer: Sendable {
             while q &+ 65 <= n {   // one byte more: the start of a field after the block's last byte
                 let (delimiters, others) = stopMasks(p + q, copyingTo: out + (q &- delta), delimiter: dv, controls: controls)
                 let firstControl = others.trailingZeroBitCount
-                if f &+ 64 <= endsCount, firstControl == 64 || p[q &+ firstControl] == 0 || p[q &+ firstControl] == 0x0A
+                // Room for 64 ends and one more: a block of 64 delimiters must leave `f` below
+                // `endsCount` (every write of an end below assumes it; a fuzzed line of commas
+                // once filled the room exactly and the next block wrote past it).
+                if f &+ 64 < endsCount, firstControl == 64 || p[q &+ firstControl] == 0 || p[q &+ firstControl] == 0x0A
                     || p[q &+ firstControl] == 0x0D {
                     var bits = firstControl == 64 ? delimiters : delimiters & ((1 << UInt64(firstControl)) &- 1)
                     while bits != 0 {
