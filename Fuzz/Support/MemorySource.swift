@@ -90,6 +90,7 @@ final class FuzzRecordingSink: RecordSink {
         fuzzCheck(record.fieldIDs.count == record.starts.count && record.starts.count == record.ends.count,
                   "record arrays of different lengths")
         var values: [[UInt8]] = []
+        var valueBytes = 0
         for i in 0..<record.count {
             let id = record.fieldID(at: i)
             fuzzCheck(declared.contains(id), "field \(id) used before it was declared")
@@ -97,8 +98,11 @@ final class FuzzRecordingSink: RecordSink {
             fuzzCheck(s >= 0 && s <= e && e <= record.bytes.count, "value \(i) out of the record's bytes")
             values.append(record.value(at: i))
             largestValue = max(largestValue, e - s)
+            valueBytes += e - s
         }
-        largestRecord = max(largestRecord, record.bytes.count)
+        // The limit counts a record's values (IngestLimits.maxRecordBytes), not what a reader
+        // stores between them (the CSV reader keeps a delimiter between values).
+        largestRecord = max(largestRecord, valueBytes)
         mostValues = max(mostValues, record.count)
         events.append(.record(line: record.line, ids: record.fieldIDs, values: values))
     }
