@@ -15,8 +15,10 @@ import _Builtin_intrinsics.intel
 #endif
 
 /// UTF-8 well-formedness checks on raw bytes, per The Unicode Standard §3.9 Table 3-7
-/// (no overlongs, no surrogates, nothing above U+10FFFF). ASCII is checked 16 bytes at a time
-/// (SSE2 on x86-64), else 8; a two-byte sequence (accented Latin letters) is checked inline.
+/// (no overlongs, no surrogates, nothing above U+10FFFF). On x86-64, 64 bytes at a time (SSE2):
+/// ASCII, two- and three-byte characters stay in that loop; near the end of the input, and on
+/// other architectures, ASCII is checked 16 (SSE2) or 8 bytes at a time and a two-byte sequence
+/// (accented Latin letters) inline; everything else one character at a time.
 enum UTF8Validation {
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
@@ -26,8 +28,49 @@ enum UTF8Validation {
     static func scan(_ bytes: UnsafePointer<UInt8>, count: Int, limit: Int) -> (valid: Int, stop: UTF8ScanStop) {
         let cap = min(count, limit)
         var i = 0
+        #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
+        let lastBlock = cap &- 67
+        #endif
         while i < cap {
             #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
+            // 64 bytes at a time: the mask of their high bytes (four movemasks), then each
+            // character of two bytes (C2–DF 80–BF) or three (E0–EF, minus overlongs and
+            // surrogates) in turn, from one 32-bit load at its lead; anything else stops the
+            // block at that character, for the code below. A character starting at byte 63 can
+            // end at byte 65, and the load reads byte 66: a block needs bytes i...i+66.
+            while i <= lastBlock {
+                let p = UnsafeRawPointer(bytes + i)
+                var high = UInt64(truncatingIfNeeded: _mm_movemask_epi8(p.loadUnaligned(as: __m128i.self)))
+                    | UInt64(truncatingIfNeeded: _mm_movemask_epi8(p.loadUnaligned(fromByteOffset: 16, as: __m128i.self))) &<< 16
+                    | UInt64(truncatingIfNeeded: _mm_movemask_epi8(p.loadUnaligned(fromByteOffset: 32, as: __m128i.self))) &<< 32
+                    | UInt64(truncatingIfNeeded: _mm_movemask_epi8(p.loadUnaligned(fromByteOffset: 48, as: __m128i.self))) &<< 48
+                if high == 0 {
+                    i &+= 64
+                    continue
+                }
+                var at = 0
+                repeat {
+                    at = high.trailingZeroBitCount
+                    // Little-endian: the lead is the low byte.
+                    let w = p.loadUnaligned(fromByteOffset: at, as: UInt32.self)
+                    if (w & 0xC0FF) &- 0x80C2 < 0x1E {
+                        // C2–DF then 80–BF.
+                        high ^= 3 &<< UInt64(at)   // past bit 63, the shift drops the bits
+                    } else if w & 0xC0_C0F0 == 0x80_80E0, w & 0x200F != 0, w & 0x200F != 0x200D {
+                        // E0–EF then two of 80–BF: the lead's low bits and bit 5 of the second byte
+                        // are 0 only for E0 80–9F (overlong), 0x200D only for ED A0–BF (surrogates).
+                        high ^= 7 &<< UInt64(at)
+                    } else {
+                        break
+                    }
+                } while high != 0
+                if high != 0 {
+                    i &+= at
+                    break
+                }
+                // The last character can cross into the next block only from byte 62 or 63.
+                i &+= at < 62 ? 64 : at &+ (p.load(fromByteOffset: at, as: UInt8.self) < 0xE0 ? 2 : 3)
+            }
             while i + 16 <= cap {
                 let bits = _mm_movemask_epi8(UnsafeRawPointer(bytes + i).loadUnaligned(as: __m128i.self))
                 if bits != 0 { i += Int(bits.trailingZeroBitCount); break }
