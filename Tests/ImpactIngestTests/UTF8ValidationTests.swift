@@ -110,18 +110,21 @@ func scanAgreesWithTheReferenceAroundEachSequenceAtEveryOffset(background: [UInt
                 cases += [(total, cut), (cut, cut), (cut, total), (cut, cut + 1), (cut + 1, cut)]
             }
             for (count, limit) in cases {
-                let expected = referenceScan(bytes, count: count, limit: limit)
-                let actual = scan(bytes, count: count, limit: limit)
-                if actual != expected {
-                    mismatches += 1
-                    if mismatches <= 5 {
-                        Issue.record("\(sequence) at \(offset), count \(count), limit \(limit): \(actual), expected \(expected)")
-                    }
-                }
+                compareScans(bytes, count: count, limit: limit, mismatches: &mismatches) { "\(sequence) at \(offset)" }
             }
         }
     }
     #expect(mismatches == 0)
+}
+
+/// Compares `scan` with the reference on `bytes[0..<count]` under `limit`, counting mismatches
+/// and recording the first five (with `context`).
+func compareScans(_ bytes: [UInt8], count: Int, limit: Int, mismatches: inout Int, _ context: () -> String) {
+    let expected = referenceScan(bytes, count: count, limit: limit)
+    let actual = scan(bytes, count: count, limit: limit)
+    guard actual != expected else { return }
+    mismatches += 1
+    if mismatches <= 5 { Issue.record("\(context()), count \(count), limit \(limit): \(actual), expected \(expected)") }
 }
 
 /// Random mixes of ASCII, valid characters and (now and then) invalid sequences, every `count`
@@ -150,14 +153,7 @@ func scanAgreesWithTheReferenceForEveryCountAndLimit(seed: Int) {
         }
         for count in 0...bytes.count {
             for limit in 0...(count + 1) {
-                let expected = referenceScan(bytes, count: count, limit: limit)
-                let actual = scan(bytes, count: count, limit: limit)
-                if actual != expected {
-                    mismatches += 1
-                    if mismatches <= 5 {
-                        Issue.record("seed \(seed) \(bytes) count \(count) limit \(limit): \(actual), expected \(expected)")
-                    }
-                }
+                compareScans(bytes, count: count, limit: limit, mismatches: &mismatches) { "seed \(seed) \(bytes)" }
             }
         }
         let valid = bytes.withUnsafeBytes { UTF8Validation.isValid($0, allowIncompleteTail: false) }
