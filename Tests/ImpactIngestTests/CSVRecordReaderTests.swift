@@ -142,6 +142,30 @@ func sampleReadsTheSameWithASmallBuffer(_ file: String, _ records: Int) throws {
     #expect(sink.rejections == [RecordRejection(line: 3, reason: .tooManyFields, detail: "5 fields, limit 4")])
 }
 
+/// A record over both the record-size and the field limit is rejected for the one it passes
+/// first, whatever the buffer size (review of the 64-byte tokenizer: the reason depended on how
+/// many values one tokenizer step held).
+@Test(arguments: [1, 7, 64, 256 << 10])
+func theFirstLimitPassedNamesTheRejection(bufferSize: Int) throws {
+    // 100 values of 3 bytes: the record passes 129 value bytes in value 44, 64 fields at value 65.
+    let wide = (0..<100).map { _ in "xyz" }.joined(separator: ",")
+    let (sizeFirst, _, _) = try parseCSV(bytes("a,b\n1,2\n\(wide)\n3,4\n"),
+                                         options: options(bufferSize: bufferSize) { $0.maxFields = 64; $0.maxRecordBytes = 129 })
+    #expect(sizeFirst.rejections.map(\.reason) == [.recordTooLarge])
+    #expect(sizeFirst.records.map(\.line) == [2, 4])
+    // 100 values of 1 byte: the record passes 64 fields at value 65, 129 value bytes never.
+    let narrow = (0..<100).map { _ in "x" }.joined(separator: ",")
+    let (fieldsFirst, _, _) = try parseCSV(bytes("a,b\n\(narrow)\n"),
+                                           options: options(bufferSize: bufferSize) { $0.maxFields = 64; $0.maxRecordBytes = 129 })
+    #expect(fieldsFirst.rejections == [RecordRejection(line: 2, reason: .tooManyFields, detail: "100 fields, limit 64")])
+    // 100 values of 2 bytes: both in value 65, whose second byte makes 130 value bytes before it
+    // ends as the 65th field: the size limit comes first.
+    let even = (0..<100).map { _ in "xy" }.joined(separator: ",")
+    let (both, _, _) = try parseCSV(bytes("a,b\n\(even)\n"),
+                                    options: options(bufferSize: bufferSize) { $0.maxFields = 64; $0.maxRecordBytes = 129 })
+    #expect(both.rejections.map(\.reason) == [.recordTooLarge])
+}
+
 @Test func headerWithTooManyColumnsThrows() throws {
     let error = try #require(throws: IngestError.self) {
         try parseCSV(bytes("a,b,c,d,e\n1,2,3,4,5\n"), options: options(hasHeader: true) { $0.maxFields = 4 })

@@ -36,7 +36,8 @@ struct RecordView {
         return UnsafeRawBufferPointer(start: bytes.map { $0 + s }, count: Int(ends[i]) - s)
     }
 
-    /// Bytes of the record's values (the span from the first start to the last end).
+    /// Bytes from the first value's start to the last value's end: the values and what a reader
+    /// stores between them (the CSV reader's delimiters).
     var byteCount: Int { count == 0 ? 0 : Int(ends[count - 1]) - Int(starts[0]) }
 }
 

@@ -404,15 +404,29 @@ private struct ParseState: ~Copyable {
     /// values' bytes, not the delimiter the tokenizer writes after each value but the record's
     /// last (value `k` starts one byte after value `k - 1` ends).
     @inline(__always)
+    ///
+    /// A record over both a size limit and the field limit is rejected for the one it passed
+    /// first, value by value: the reason never depends on how the input was cut into steps (a
+    /// step holds as many values as the room for their ends, which changes with buffer sizes).
     private mutating func account(written: Int, fields: Int, recordEnded: Bool) {
+        let valuesBefore = fieldCount
         fieldCount += fields
         guard !doomed else { return }
         var fieldStart = ends.count > 0 ? Int(ends.base[ends.count - 1]) + 1 : 0
-        if bytes.count + written > limits.maxFieldBytes {
-            // Only a record this large can hold a field over the limit.
+        if bytes.count + written > limits.maxFieldBytes || bytes.count + written > limits.maxRecordBytes
+            || fieldCount > limits.maxFields {
+            // Only a record this large (or this wide) can pass a limit: its values in order. The
+            // record's value bytes up to value j's end are that end less the j delimiters before.
             for k in 0..<fields {
-                let end = Int(ends.base[ends.count + k])
-                if end - fieldStart > limits.maxFieldBytes { tooLarge = true }
+                let j = ends.count + k, end = Int(ends.base[j])
+                if end - fieldStart > limits.maxFieldBytes || end - j > limits.maxRecordBytes {
+                    tooLarge = true
+                    break
+                }
+                if valuesBefore + k + 1 > limits.maxFields {
+                    tooManyFields = true
+                    break
+                }
                 fieldStart = end + 1
             }
         } else if fields > 0 {
@@ -422,9 +436,11 @@ private struct ParseState: ~Copyable {
         bytes.count += written
         // Delimiters written: one after each value ended so far, but the record's last.
         let delimiters = recordEnded ? max(0, ends.count - 1) : ends.count
-        // The value still open counts too.
-        if bytes.count - fieldStart > limits.maxFieldBytes || bytes.count - delimiters > limits.maxRecordBytes { tooLarge = true }
-        if fieldCount > limits.maxFields { tooManyFields = true }
+        // The value still open counts too (after the values ended in this step).
+        if !tooLarge && !tooManyFields
+            && (bytes.count - fieldStart > limits.maxFieldBytes || bytes.count - delimiters > limits.maxRecordBytes) {
+            tooLarge = true
+        }
         if tooLarge || tooManyFields {
             doomed = true
             bytes.count = 0
