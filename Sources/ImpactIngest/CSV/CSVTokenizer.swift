@@ -34,9 +34,11 @@ import _Builtin_intrinsics.intel
 ///
 /// Speed: ordinary bytes are skipped 16 at a time with SSE2 on x86-64, else 8 at a time (SWAR
 /// "has a byte below n / equal to b" tests on 64-bit words, see ``scan``), and each run is
-/// copied once, short runs inline. ``nextRecord(_:output:outputOffset:fieldEnds:)`` runs a
-/// tight loop over unquoted fields and falls back to the general machine for anything else
-/// (a quote at a field start, NUL bytes, the end of a chunk).
+/// copied once, short runs inline. ``nextRecord(_:output:outputOffset:fieldEnds:)`` reads
+/// unquoted fields 64 bytes at a time (a mask of the delimiters and one of the control bytes per
+/// block; the block stored to the output as loaded, the delimiters kept between values) and falls
+/// back to the general machine for anything else (a quote at a field start, NUL bytes, the end of
+/// a chunk).
 public struct CSVTokenizer: Sendable {
     /// What ended a call to ``next(_:output:)``.
     public enum Event: Sendable, Equatable {
@@ -303,14 +305,14 @@ public struct CSVTokenizer: Sendable {
         let dv = _mm_set1_epi8(Int8(bitPattern: delimiter))
         let lf = _mm_set1_epi8(0x0A), cr = _mm_set1_epi8(0x0D), zero = _mm_setzero_si128()
         // Blocks of 64 bytes: a mask of the delimiters and one of the bytes up to 0x0D (NUL, LF,
-        // CR, other controls) per block, then every stop in it by its bit. Invariant: f < endsCount
-        // whenever an end is written (each path returns .fieldEndsFull when f reaches it). Unquoted fields are
+        // CR, other controls) per block, then every stop in it by its bit. Unquoted fields are
         // their bytes and the delimiters between them: the block is stored to the output as it
         // was loaded (shifted down by `delta`, what unescaping removed before), so a field costs
         // its end only. When the block has room for its field ends and its first control byte
         // (if any) ends the record or is a NUL, the delimiters before it are taken without
         // looking at their bytes; else (a TAB inside a value, ends nearly full) each stop is
-        // looked at.
+        // looked at. Invariant: f < endsCount whenever an end is written (each path returns
+        // .fieldEndsFull when f reaches it).
         if i < n && p[i] != quote {
             let controls = _mm_set1_epi8(0x0D)
             let delta = i &- w
