@@ -138,32 +138,11 @@ final class RecordBatch {
         fieldIDs.append(contentsOf: r.fieldIDs, count: n)
         starts.reserve(starts.count + n)
         ends.reserve(ends.count + n)
-        // Four values per step (SIMD4), then the rest: 15 instructions per value before, with
-        // the storage reloaded and the indices checked in the loop.
-        let toStarts = UnsafeMutableRawPointer(starts.base + starts.count), toEnds = UnsafeMutableRawPointer(ends.base + ends.count)
-        let fromStarts = UnsafeRawPointer(r.starts), fromEnds = UnsafeRawPointer(r.ends)
-        // The values' own bytes are counted too (not the gaps between them, such as the CSV
-        // reader's delimiters): ``valueByteCount``.
-        let shift4 = SIMD4<Int32>(repeating: shift)
-        var lengths = SIMD4<Int32>(repeating: 0)
-        var i = 0
-        while i &+ 4 <= n {
-            let at = i &* 4
-            let s4 = fromStarts.loadUnaligned(fromByteOffset: at, as: SIMD4<Int32>.self)
-            let e4 = fromEnds.loadUnaligned(fromByteOffset: at, as: SIMD4<Int32>.self)
-            toStarts.storeBytes(of: s4 &+ shift4, toByteOffset: at, as: SIMD4<Int32>.self)
-            toEnds.storeBytes(of: e4 &+ shift4, toByteOffset: at, as: SIMD4<Int32>.self)
-            lengths &+= e4 &- s4
-            i &+= 4
-        }
-        var length = Int(lengths.wrappedSum())
-        while i < n {
-            toStarts.storeBytes(of: r.starts[i] &+ shift, toByteOffset: i &* 4, as: Int32.self)
-            toEnds.storeBytes(of: r.ends[i] &+ shift, toByteOffset: i &* 4, as: Int32.self)
-            length &+= Int(r.ends[i] &- r.starts[i])
-            i &+= 1
-        }
-        valueByteCount &+= length
+        // Rebased four at a time (``ValueOffsets``); the values' own bytes are counted too, not
+        // the gaps between them such as the CSV reader's delimiters (``valueByteCount``).
+        let startSum = ValueOffsets.copy(r.starts, to: starts.base + starts.count, count: n, adding: shift)
+        let endSum = ValueOffsets.copy(r.ends, to: ends.base + ends.count, count: n, adding: shift)
+        valueByteCount &+= Int(endSum &- startSum)
         starts.count += n
         ends.count += n
         firstValue.append(Int32(truncatingIfNeeded: fieldIDs.count))

@@ -403,11 +403,11 @@ private struct ParseState: ~Copyable {
     /// Keeps what the tokenizer wrote, unless the record passes a limit. The limits count the
     /// values' bytes, not the delimiter the tokenizer writes after each value but the record's
     /// last (value `k` starts one byte after value `k - 1` ends).
-    @inline(__always)
     ///
     /// A record over both a size limit and the field limit is rejected for the one it passed
     /// first, value by value: the reason never depends on how the input was cut into steps (a
     /// step holds as many values as the room for their ends, which changes with buffer sizes).
+    @inline(__always)
     private mutating func account(written: Int, fields: Int, recordEnded: Bool) {
         let valuesBefore = fieldCount
         fieldCount += fields
@@ -631,21 +631,10 @@ private struct ParseState: ~Copyable {
         let values = ends.count
         starts.count = 0
         starts.reserve(values)
-        // starts = [0, ends[0] + 1, ends[1] + 1, …], four at a time.
+        // starts = [0, ends[0] + 1, ends[1] + 1, …].
         if values > 0 {
             starts.base[0] = 0
-            let to = UnsafeMutableRawPointer(starts.base + 1), from = UnsafeRawPointer(ends.base)
-            let one = SIMD4<Int32>(repeating: 1)
-            var k = 0
-            while k &+ 4 <= values &- 1 {
-                to.storeBytes(of: from.loadUnaligned(fromByteOffset: k &* 4, as: SIMD4<Int32>.self) &+ one,
-                              toByteOffset: k &* 4, as: SIMD4<Int32>.self)
-                k &+= 4
-            }
-            while k < values &- 1 {
-                starts.base[k &+ 1] = ends.base[k] &+ 1
-                k &+= 1
-            }
+            _ = ValueOffsets.copy(ends.base, to: starts.base + 1, count: values - 1, adding: 1)
         }
         starts.count = values
         while ids.count < values { ids.append(Int32(truncatingIfNeeded: ids.count)) }
