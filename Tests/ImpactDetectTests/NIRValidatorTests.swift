@@ -128,8 +128,7 @@ import ImpactTestSupport
             let at = Int.random(in: 0..<15, using: &g)
             bytes[at] = Array(":/ Z-.".utf8).randomElement(using: &g)!
             let value = String(decoding: bytes, as: UTF8.self)
-            #expect(value.utf8.withContiguousStorageIfAvailable { NIRValidator.checkCompact(UnsafeRawBufferPointer($0)) } == .some(nil),
-                    "\(value)")
+            expectCompactCheck(value, nil, compact: NIRValidator.checkCompact, general: { NIRValidator.check($0) })
         }
     }
 

@@ -46,8 +46,7 @@ import ImpactTestSupport
             var bytes = Array(value.utf8)
             bytes[Int.random(in: 2..<11, using: &g)] = Array(":/ A.".utf8).randomElement(using: &g)!
             let broken = String(decoding: bytes, as: UTF8.self)
-            #expect(broken.utf8.withContiguousStorageIfAvailable { RPPSValidator.checkCompact(UnsafeRawBufferPointer($0)) } == .some(nil),
-                    "\(broken)")
+            expectCompactCheck(broken, nil, compact: RPPSValidator.checkCompact, general: { RPPSValidator.check($0) })
         }
     }
 
