@@ -346,6 +346,51 @@ public final class SubjectLinker {
         return spillStore
     }
 
+    /// The tally of the observations in memory: every path compressed first, so that an
+    /// observation's root is one load (prefetched a few observations ahead, since the
+    /// observations come in hash order), then `(root << controllerBits | controller,
+    /// categories)` radix sorted with as few bits per controller as `controllers` needs, and
+    /// counted. 32 bytes per observation while it runs (as the budget assumes).
+    private func tallyInMemory(controllers: Int) -> SubjectTally {
+        compressPaths()
+        let n = observations.count
+        let pairs = PopulatedMemory.buffer(of: RootedObservation.self, count: max(n, 1))
+        defer { PopulatedMemory.deallocate(pairs) }
+        var filled = 0
+        observations.forEach { packed, mask in
+            pairs[filled] = RootedObservation(key: packed &- 1, mask: mask)
+            filled += 1
+        }
+        // Controller indices are below `controllers` (the registry's count): this many bits.
+        let controllerBits = UInt64(max(1, Int.bitWidth - max(controllers - 1, 0).leadingZeroBitCount))
+        let parent = self.parent.base
+        let ahead = 16
+        for i in 0..<filled {
+            if i &+ ahead < filled {
+                impact_prefetch(parent + Int(truncatingIfNeeded: pairs[i &+ ahead].key >> 20))
+            }
+            let p = pairs[i].key
+            let root = parent[Int(truncatingIfNeeded: p >> 20)]
+            pairs[i].key = UInt64(UInt32(bitPattern: root)) << controllerBits | (p & 0xFFFFF)
+        }
+        let sorted = UnsafeMutableBufferPointer(rebasing: pairs[0..<filled])
+        RootedObservation.radixSort(sorted)
+        var counter = TallyCounter(controllers: controllers, controllerBits: controllerBits)
+        defer { counter.deallocate() }
+        Self.forEachRun(sorted) { counter.add($0, $1) }
+        return counter.finish()
+    }
+
+    /// Points every node straight at its root. Nodes in ascending order: a union keeps the
+    /// older (smaller) node as the root, so a node's parent is never above it and has already
+    /// been pointed at its root when the node is reached (one or two loads per node).
+    private func compressPaths() {
+        let parent = self.parent.base
+        for x in 0..<self.parent.count {
+            parent[x] = find(parent[x])
+        }
+    }
+
     /// The observations in memory as `(group(node) << 20 | controller, categories)`, radix
     /// sorted (not merged). The caller deallocates the buffer.
     @inline(__always)
@@ -408,21 +453,20 @@ public final class SubjectLinker {
     ///   must not be reported.
     public func tally(controllers: Int) -> SubjectTally {
         if let c = cachedTally, c.generation == generation, c.controllers == controllers { return c.tally }
-        var counter = TallyCounter(controllers: controllers)
+        var tally: SubjectTally
         if let store = spillBeforeSorting() {
+            var counter = TallyCounter(controllers: controllers, controllerBits: 20)
+            defer { counter.deallocate() }
             do {
                 try forEachMerged(in: store, group: { UInt64(UInt32(bitPattern: find($0))) }) { counter.add($0, $1) }
             } catch {
                 fail(error)
             }
+            tally = counter.finish()
         } else {
             // In memory (the usual path).
-            let sorted = sortedInMemory(group: { UInt64(UInt32(bitPattern: find($0))) })
-            defer { sorted.deallocate() }
-            Self.forEachRun(sorted) { counter.add($0, $1) }
+            tally = tallyInMemory(controllers: controllers)
         }
-        counter.closeRoot()
-        var tally = counter.tally
         prescriberPerController.forEach { _, ctrl in if ctrl > 0 { tally.healthProfessionals[Int(ctrl) - 1] += 1 } }
         for (i, n) in storedProfessionals.enumerated() where i < controllers { tally.healthProfessionals[i] += n }
         var newProfessionals = 0
@@ -549,39 +593,150 @@ public final class SubjectLinker {
 }
 
 /// The counting pass of ``SubjectLinker/tally(controllers:)``: takes the merged
-/// `(root << 20 | controller, categories)` in ascending order (a subject's controllers
-/// adjacent) and counts subjects per controller, per category, in total and at several
-/// controllers.
+/// `(root << controllerBits | controller, categories)` in ascending order (a subject's
+/// controllers adjacent, each once) and counts subjects per controller, per category, in total
+/// and at several controllers. Flat counters (no array uniqueness check per observation).
 struct TallyCounter {
-    var tally: SubjectTally
+    private let controllers: Int
+    private let controllerBits: UInt64
+    private let controllerMask: UInt64
+    /// Subjects per controller.
+    private let subjects: UnsafeMutableBufferPointer<Int>
+    /// Subjects per (controller, categories); row `controllers` is every controller together.
+    /// Expanded into per-category counts by ``finish()``: the masks are few, so one probe
+    /// replaces an increment per category bit.
+    private var masks = MaskHistogram()
+    private var totalSubjects = 0
+    private var subjectsAtSeveralControllers = 0
     private var currentRoot = UInt64.max
     private var rootMask: UInt32 = 0
     private var controllersOfRoot = 0
 
-    init(controllers: Int) { tally = SubjectTally(controllers: controllers) }
+    /// - Parameters:
+    ///   - controllers: number of controllers; every key's controller is below it.
+    ///   - controllerBits: how many low bits of a key hold the controller.
+    init(controllers: Int, controllerBits: UInt64) {
+        self.controllers = controllers
+        self.controllerBits = controllerBits
+        controllerMask = (1 << controllerBits) &- 1
+        subjects = .allocate(capacity: max(controllers, 1))
+        subjects.initialize(repeating: 0)
+    }
+
+    /// Frees the counts (after ``finish()``).
+    func deallocate() {
+        subjects.deallocate()
+        masks.deallocate()
+    }
 
     @inline(__always) mutating func add(_ key: UInt64, _ mask: UInt32) {
-        let root = key >> 20
+        let root = key >> controllerBits
         if root != currentRoot {
             closeRoot()
             currentRoot = root
             rootMask = 0
             controllersOfRoot = 0
         }
-        let ctrl = Int(key & 0xFFFFF)
-        tally.subjects[ctrl] += 1
-        tally.add(mask: mask, controller: ctrl)
+        let controller = Int(truncatingIfNeeded: key & controllerMask)
+        precondition(controller < controllers, "TallyCounter: a controller index past the registry's")
+        subjects[controller] &+= 1
+        if mask != 0 { masks.add(row: controller, mask: mask) }
         rootMask |= mask
-        controllersOfRoot += 1
+        controllersOfRoot &+= 1
     }
 
-    /// Counts the subject being read (call once after the last `add`).
-    mutating func closeRoot() {
+    /// Counts the subject being read.
+    private mutating func closeRoot() {
         guard currentRoot != .max else { return }
-        tally.totalSubjects += 1
-        tally.addTotal(mask: rootMask)
-        if controllersOfRoot >= 2 { tally.subjectsAtSeveralControllers += 1 }
+        totalSubjects += 1
+        if rootMask != 0 { masks.add(row: controllers, mask: rootMask) }
+        if controllersOfRoot >= 2 { subjectsAtSeveralControllers += 1 }
         currentRoot = .max
+    }
+
+    /// The tally of every key added (call once, after the last `add`).
+    mutating func finish() -> SubjectTally {
+        closeRoot()
+        var tally = SubjectTally(controllers: controllers)
+        for c in 0..<controllers { tally.subjects[c] = subjects[c] }
+        masks.forEach { row, mask, n in
+            var m = mask
+            while m != 0 {
+                if row == controllers {
+                    tally.totalByCategory[m.trailingZeroBitCount] += n
+                } else {
+                    tally.byCategory[row][m.trailingZeroBitCount] += n
+                }
+                m &= m - 1
+            }
+        }
+        tally.totalSubjects = totalSubjects
+        tally.subjectsAtSeveralControllers = subjectsAtSeveralControllers
+        return tally
+    }
+}
+
+/// How many times each (row, non-empty 32-bit mask) pair was added: open addressing, linear
+/// probing, at most half full. Owns raw memory: call ``deallocate()``.
+struct MaskHistogram {
+    /// `row << 32 | mask`, or 0 for an empty slot (masks are never 0).
+    private var keys: UnsafeMutableBufferPointer<UInt64>
+    private var counts: UnsafeMutableBufferPointer<Int>
+    private var shift: UInt64
+    private var used = 0
+
+    init() {
+        keys = .allocate(capacity: 256)
+        keys.initialize(repeating: 0)
+        counts = .allocate(capacity: 256)
+        counts.initialize(repeating: 0)
+        shift = 64 - 8
+    }
+
+    func deallocate() {
+        keys.deallocate()
+        counts.deallocate()
+    }
+
+    /// Adds one (row, mask). `mask` must not be 0; `row` must be below 2³¹.
+    @inline(__always) mutating func add(row: Int, mask: UInt32) {
+        let key = UInt64(truncatingIfNeeded: row) << 32 | UInt64(mask)
+        let slots = keys.count &- 1
+        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while true {
+            let k = keys[i]
+            if k == key { counts[i] &+= 1; return }
+            if k == 0 { break }
+            i = (i &+ 1) & slots
+        }
+        keys[i] = key
+        counts[i] = 1
+        used &+= 1
+        if used &* 2 > keys.count { grow() }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldCounts = counts
+        keys = .allocate(capacity: oldKeys.count * 2)
+        keys.initialize(repeating: 0)
+        counts = .allocate(capacity: oldKeys.count * 2)
+        counts.initialize(repeating: 0)
+        shift -= 1
+        for j in 0..<oldKeys.count where oldKeys[j] != 0 {
+            var i = Int(truncatingIfNeeded: (oldKeys[j] &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while keys[i] != 0 { i = (i &+ 1) & (keys.count &- 1) }
+            keys[i] = oldKeys[j]
+            counts[i] = oldCounts[j]
+        }
+        oldKeys.deallocate()
+        oldCounts.deallocate()
+    }
+
+    /// Calls `body(row, mask, times added)` for every pair added, in no particular order.
+    func forEach(_ body: (Int, UInt32, Int) -> Void) {
+        for i in 0..<keys.count where keys[i] != 0 {
+            body(Int(keys[i] >> 32), UInt32(truncatingIfNeeded: keys[i]), counts[i])
+        }
     }
 }
 
@@ -591,35 +746,41 @@ struct RootedObservation {
     var key: UInt64
     var mask: UInt32
 
-    /// Sorts by `key` (least significant 16 bits first, one counting pass per 16 bits the keys
-    /// use): linear time, and a second buffer of the same size while it runs.
+    /// Sorts by `key`, least significant digit first: as many counting passes as 16-bit digits
+    /// the keys use, the bits shared evenly between them (26-bit keys: two passes of 13 bits,
+    /// whose 8,192 counters stay in the L2 cache). Linear time, and a second buffer of the same
+    /// size while it runs.
     static func radixSort(_ a: UnsafeMutableBufferPointer<RootedObservation>) {
         let n = a.count
         guard n > 1 else { return }
         var maxKey: UInt64 = 0
         for e in a { maxKey |= e.key }
-        let temp = UnsafeMutableBufferPointer<RootedObservation>.allocate(capacity: n)
-        defer { temp.deallocate() }
-        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 1 << 16)
+        let bits = UInt64(64 - maxKey.leadingZeroBitCount)
+        let passes = max(1, (bits + 15) / 16)
+        let digitBits = (bits + passes - 1) / passes
+        let digitMask = (UInt64(1) << digitBits) &- 1
+        let temp = PopulatedMemory.buffer(of: RootedObservation.self, count: n)
+        defer { PopulatedMemory.deallocate(temp) }
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 1 << digitBits)
         defer { counts.deallocate() }
         var source = a, target = temp
         var shift: UInt64 = 0
         while shift < 64 && maxKey >> shift != 0 {
             counts.initialize(repeating: 0)
-            for e in source { counts[Int(truncatingIfNeeded: (e.key >> shift) & 0xFFFF)] += 1 }
+            for e in source { counts[Int(truncatingIfNeeded: (e.key >> shift) & digitMask)] += 1 }
             var total = 0
-            for d in 0..<(1 << 16) {
+            for d in 0..<counts.count {
                 let c = counts[d]
                 counts[d] = total
                 total += c
             }
             for e in source {
-                let d = Int(truncatingIfNeeded: (e.key >> shift) & 0xFFFF)
+                let d = Int(truncatingIfNeeded: (e.key >> shift) & digitMask)
                 target[counts[d]] = e
                 counts[d] += 1
             }
             swap(&source, &target)
-            shift += 16
+            shift += digitBits
         }
         if source.baseAddress != a.baseAddress {
             _ = a.update(fromContentsOf: source)
@@ -643,24 +804,6 @@ public struct SubjectTally: Sendable, Equatable {
         byCategory = Array(repeating: Array(repeating: 0, count: DataCategoryCount), count: controllers)
         healthProfessionals = Array(repeating: 0, count: controllers)
         totalByCategory = Array(repeating: 0, count: DataCategoryCount)
-    }
-
-    mutating func add(mask: UInt32, controller: Int) {
-        var m = mask
-        while m != 0 {
-            let b = m.trailingZeroBitCount
-            byCategory[controller][b] += 1
-            m &= m - 1
-        }
-    }
-
-    mutating func addTotal(mask: UInt32) {
-        var m = mask
-        while m != 0 {
-            let b = m.trailingZeroBitCount
-            totalByCategory[b] += 1
-            m &= m - 1
-        }
     }
 }
 
