@@ -4,18 +4,20 @@ import Glibc
 import Darwin
 #endif
 
-/// Large zero-filled blocks for the subject tables and the tally's sort buffers.
+/// Large zero-filled blocks for the subject tables (``UInt64Table``) and the tally's sort
+/// buffers, with all their pages mapped writable at once.
 ///
-/// On Linux a block of 64 KiB or more is an anonymous mapping, advised to use transparent huge
-/// pages (2 MiB, `MADV_HUGEPAGE`: honoured when the system's THP mode is `madvise` or `always`)
-/// and populated up front (`MADV_POPULATE_WRITE`, Linux 5.14; else `MAP_POPULATE`'s effect by
-/// a write of every page). Why both:
-/// - Populated: a fresh block's first touches are page faults, and a first read maps the shared
-///   zero page whose copy-on-write on the next write flushes the TLB of every core running the
-///   process (perf: ~10 % of the other analysis thread's CPU time once).
-/// - Huge pages: a probe of a table of tens of MiB, or a radix sort's scatter into thousands of
-///   places, is a cache miss without a TLB miss on top, and 8 MiB fault in 4 steps, not 2,048.
-/// Elsewhere (and for small blocks): `calloc`.
+/// Not `calloc` (nor `malloc` + `memset`, which the compiler turns into `calloc`) for large
+/// blocks: a large `calloc` block maps the shared zero page, so the first read of a table slot
+/// (every probe reads before it writes) maps it and the first write then replaces it, a
+/// copy-on-write fault that flushes the TLB of every core running the process: an interrupt to
+/// the other thread of a two-thread analysis (measured with perf: ~10 % of its CPU time in
+/// `smp_call_function_many_cond`). A fresh sort buffer would take one fault per 4 KiB page
+/// instead of one populating call. On Linux a block of 64 KiB or more is therefore an anonymous
+/// mapping populated up front (`MAP_POPULATE`); smaller blocks and other systems use `calloc`.
+/// Transparent huge pages (`MADV_HUGEPAGE`) were tried for the sort buffers: with the usual
+/// `defrag=madvise` setting the kernel compacts memory synchronously, and the tally's sort took
+/// 12–35 ms instead of a steady 14 ms.
 enum PopulatedMemory {
     static let mappingThreshold = 1 << 16
 
@@ -25,9 +27,8 @@ enum PopulatedMemory {
         let bytes = max(bytes, 1)
         #if os(Linux)
         if bytes >= mappingThreshold {
-            let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)
             guard let p, p != MAP_FAILED else { fatalError("PopulatedMemory: out of memory (\(bytes) bytes)") }
-            if madvise(p, bytes, 23 /* MADV_POPULATE_WRITE */) != 0 { memset(p, 0, bytes) }
             return p
         }
         #endif

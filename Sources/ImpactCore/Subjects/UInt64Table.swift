@@ -36,36 +36,13 @@ struct UInt64Table: ~Copyable {
 
     deinit { Self.deallocate(slots, capacity: mask + 1) }
 
-    /// Zeroed memory whose pages are all mapped writable at once. Not `calloc` (nor `malloc` +
-    /// `memset`, which the compiler turns into `calloc`): a large `calloc` block maps the shared
-    /// zero page, so the first read of a slot (every probe reads before it writes) maps it and
-    /// the first write then replaces it, a copy-on-write fault that flushes the TLB of every
-    /// core running the process: an interrupt to the other thread of a two-thread analysis
-    /// (measured with perf: ~10 % of its CPU time in `smp_call_function_many_cond`). On Linux
-    /// the block is an anonymous mapping populated up front (`MAP_POPULATE`).
+    /// Zeroed slots, every page mapped writable at once (see ``PopulatedMemory``).
     private static func allocate(_ c: Int) -> UnsafeMutableRawPointer {
-        #if os(Linux)
-        let bytes = c * stride
-        if bytes >= 1 << 16 {
-            let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)
-            guard let p, p != MAP_FAILED else { fatalError("UInt64Table: out of memory (\(bytes) bytes)") }
-            // Transparent huge pages when the system grants them (THP "madvise" mode): a probe
-            // of a large table is then a cache miss without a TLB miss (page walk) on top.
-            return p
-        }
-        #endif
-        guard let p = calloc(c, stride) else { fatalError("UInt64Table: out of memory (\(c * stride) bytes)") }
-        return p
+        PopulatedMemory.allocate(bytes: c * stride)
     }
 
     private static func deallocate(_ p: UnsafeMutableRawPointer, capacity c: Int) {
-        #if os(Linux)
-        if c * stride >= 1 << 16 {
-            munmap(p, c * stride)
-            return
-        }
-        #endif
-        free(p)
+        PopulatedMemory.deallocate(p, bytes: c * stride)
     }
 
     /// Number of slots.
