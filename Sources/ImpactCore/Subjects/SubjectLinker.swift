@@ -353,6 +353,7 @@ public final class SubjectLinker {
     /// counted. 32 bytes per observation while it runs (as the budget assumes).
     private func tallyInMemory(controllers: Int) -> SubjectTally {
         compressPaths()
+        PopulatedMemory.returnFreedMemory()
         let n = observations.count
         let pairs = PopulatedMemory.buffer(of: RootedObservation.self, count: max(n, 1))
         defer { PopulatedMemory.deallocate(pairs) }
