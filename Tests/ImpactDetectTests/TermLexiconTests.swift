@@ -211,6 +211,21 @@ import Testing
         #expect(categories("ADN libre circulant") == [.health, .pregnancy, .genetic])
     }
 
+    /// Outputs reached through failure links: a state's terms are its own and those of every
+    /// shorter suffix, longest first. Terms nested as suffixes ("c d", "b c d", "a b c d") and one
+    /// inside ("b c"): each text finds exactly the longest term it contains, and a term that
+    /// only a failure link reaches ("c d" after "x b c d" fell off the "a b c d" branch).
+    @Test func suffixTermsAreFoundThroughFailureLinks() throws {
+        let l = try TermLexicon(files: [("health.tsv", "c d\thealth\nb c d\thealth\na b c d\thealth\nb c\thealth\nzz c\thealth\n")])
+        func found(_ text: String) -> [String] { l.scan(text).termIDs.map { l.term($0).text } }
+        #expect(found("a b c d") == ["a b c d"])
+        #expect(found("x b c d") == ["b c d"])
+        #expect(found("x y c d") == ["c d"])
+        #expect(found("a b c x") == ["b c"])
+        #expect(found("zz c d") == ["zz c", "c d"])
+        #expect(found("a b c") == ["b c"])
+    }
+
     @Test func termIDsExplainTheHits() {
         let hits = lexicon.scan("Patient sous AVK (Préviscan)")
         let texts = hits.termIDs.map { lexicon.term($0).text }

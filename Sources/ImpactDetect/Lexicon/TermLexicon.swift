@@ -211,66 +211,117 @@ public final class TermLexicon: Sendable {
         for b in UInt8(ascii: "0")...UInt8(ascii: "9") { sym[Int(b)] = b - 0x30 + 27 }
         self.symbols = sym
 
-        // Trie over padded lower-case patterns.
+        // Trie over padded lower-case patterns. Flat storage throughout (`goto` grows by a row
+        // of `a` entries per state; each state's own terms in `ownTerms`, in term order): this
+        // is built at every start, and nested arrays made it ~30 M instructions (callgrind).
         let a = Self.alphabet
-        var goto: [Int32] = Array(repeating: -1, count: a)
-        var own: [[Int32]] = [[]]
+        // At most one state per pattern symbol, and the root.
+        let stateBound = 1 + terms.reduce(0) { $0 + $1.patternLength }
+        var goto = [Int32](repeating: -1, count: stateBound * a)
+        var ownState: [Int32] = []   // per term, the state its pattern ends in
+        ownState.reserveCapacity(terms.count)
         var maxLen = 0
-        for (id, t) in terms.enumerated() {
-            var pattern: [UInt8] = [0]
-            for b in t.folded { pattern.append(sym[Int(b)]) }
-            if !t.flags.contains(.prefix) { pattern.append(0) }
-            maxLen = max(maxLen, pattern.count)
-            var s = 0
-            for c in pattern {
-                let next = goto[s * a + Int(c)]
-                if next >= 0 { s = Int(next); continue }
-                let n = own.count
-                own.append([])
-                goto.append(contentsOf: repeatElement(-1, count: a))
-                goto[s * a + Int(c)] = Int32(n)
-                s = n
+        var pattern: [UInt8] = []
+        var stateCount = 1
+        goto.withUnsafeMutableBufferPointer { goto in
+            for t in terms {
+                pattern.removeAll(keepingCapacity: true)
+                pattern.append(0)
+                for b in t.folded { pattern.append(sym[Int(b)]) }
+                if !t.flags.contains(.prefix) { pattern.append(0) }
+                maxLen = max(maxLen, pattern.count)
+                var s = 0
+                for c in pattern {
+                    let next = goto[s &* a &+ Int(c)]
+                    if next >= 0 { s = Int(next); continue }
+                    goto[s &* a &+ Int(c)] = Int32(stateCount)
+                    s = stateCount
+                    stateCount += 1
+                }
+                ownState.append(Int32(s))
             }
-            own[s].append(Int32(id))
         }
-        let stateCount = own.count
+        goto.removeLast((stateBound - stateCount) * a)
         guard stateCount < Int(Self.outputBit) else {
             throw LexiconError(file: "-", line: 0, message: "automaton too large")
         }
-        // Failure links by breadth-first search; complete the goto function into a DFA.
-        var fail = [Int](repeating: 0, count: stateCount)
-        var outs = own
-        var queue: [Int] = []
-        for c in 0..<a {
-            let n = goto[c]
-            if n < 0 { goto[c] = 0 } else { fail[Int(n)] = 0; queue.append(Int(n)) }
+        // Own terms per state, in term order: counting sort of the terms by end state.
+        var ownStart = [Int32](repeating: 0, count: stateCount + 1)
+        for s in ownState { ownStart[Int(s) + 1] += 1 }
+        for s in 0..<stateCount { ownStart[s + 1] += ownStart[s] }
+        var ownTerms = [Int32](repeating: 0, count: terms.count)
+        do {
+            var next = ownStart
+            for (id, s) in ownState.enumerated() {
+                ownTerms[Int(next[Int(s)])] = Int32(id)
+                next[Int(s)] += 1
+            }
         }
-        var head = 0
-        while head < queue.count {
-            let s = queue[head]; head += 1
-            outs[s].append(contentsOf: outs[fail[s]])
-            for c in 0..<a {
-                let n = goto[s * a + c]
-                if n < 0 {
-                    goto[s * a + c] = goto[fail[s] * a + c]
-                } else {
-                    fail[Int(n)] = Int(goto[fail[s] * a + c])
-                    queue.append(Int(n))
+        // Failure links by breadth-first search; complete the goto function into a DFA.
+        var fail = [Int32](repeating: 0, count: stateCount)
+        var queue = [Int32](repeating: 0, count: stateCount)
+        var queued = 0
+        goto.withUnsafeMutableBufferPointer { goto in
+            fail.withUnsafeMutableBufferPointer { fail in
+                queue.withUnsafeMutableBufferPointer { queue in
+                    for c in 0..<a {
+                        let n = goto[c]
+                        if n < 0 { goto[c] = 0 } else { fail[Int(n)] = 0; queue[queued] = n; queued += 1 }
+                    }
+                    var head = 0
+                    while head < queued {
+                        let s = Int(queue[head]); head += 1
+                        let row = s &* a, failRow = Int(fail[s]) &* a
+                        for c in 0..<a {
+                            let n = goto[row &+ c]
+                            if n < 0 {
+                                goto[row &+ c] = goto[failRow &+ c]
+                            } else {
+                                fail[Int(n)] = goto[failRow &+ c]
+                                queue[queued] = n; queued += 1
+                            }
+                        }
+                    }
                 }
             }
         }
-        // Longest pattern first within each state's outputs.
-        var starts: [Int32] = [0]
-        var flat: [Int32] = []
-        for s in 0..<stateCount {
-            let sorted = outs[s].sorted { terms[Int($0)].patternLength > terms[Int($1)].patternLength }
-            flat.append(contentsOf: sorted)
-            starts.append(Int32(flat.count))
+        // Outputs of a state: its own terms, then those of its failure state (already complete:
+        // the failure state is nearer the root, so earlier in breadth-first order); then, per
+        // state, longest pattern first.
+        var outputCount = [Int32](repeating: 0, count: stateCount)
+        outputCount[0] = ownStart[1] - ownStart[0]
+        for k in 0..<queued {
+            let s = Int(queue[k])
+            outputCount[s] = ownStart[s + 1] - ownStart[s] + outputCount[Int(fail[s])]
         }
-        var dense = [UInt32](repeating: 0, count: stateCount * a)
-        for i in 0..<(stateCount * a) {
-            let n = Int(goto[i])
-            dense[i] = UInt32(n) | (outs[n].isEmpty ? 0 : Self.outputBit)
+        var starts = [Int32](repeating: 0, count: stateCount + 1)
+        for s in 0..<stateCount { starts[s + 1] = starts[s] + outputCount[s] }
+        var flat = [Int32](repeating: 0, count: Int(starts[stateCount]))
+        func fillOutputs(_ s: Int) {
+            var w = Int(starts[s])
+            for k in Int(ownStart[s])..<Int(ownStart[s + 1]) { flat[w] = ownTerms[k]; w += 1 }
+            if s != 0 {
+                let f = Int(fail[s])
+                for k in Int(starts[f])..<Int(starts[f]) + Int(outputCount[f]) { flat[w] = flat[k]; w += 1 }
+            }
+        }
+        fillOutputs(0)
+        for k in 0..<queued { fillOutputs(Int(queue[k])) }
+        for s in 0..<stateCount where outputCount[s] > 1 {
+            let lo = Int(starts[s]), hi = lo + Int(outputCount[s])
+            let sorted = flat[lo..<hi].sorted { terms[Int($0)].patternLength > terms[Int($1)].patternLength }
+            flat.replaceSubrange(lo..<hi, with: sorted)
+        }
+        let dense = [UInt32](unsafeUninitializedCapacity: stateCount * a) { dense, initialized in
+            goto.withUnsafeBufferPointer { goto in
+                outputCount.withUnsafeBufferPointer { outputCount in
+                    for i in 0..<(stateCount * a) {
+                        let n = Int(goto[i])
+                        dense[i] = UInt32(n) | (outputCount[n] == 0 ? 0 : Self.outputBit)
+                    }
+                }
+            }
+            initialized = stateCount * a
         }
         self.delta = dense
         self.outputStart = starts
