@@ -102,6 +102,7 @@ public final class LeakAnalyzer {
     /// - Parameter prepare: called before the first record with the subject linker and the
     ///   controller registry, so that a case store can import the identities of earlier runs.
     public func analyze(paths: [String], prepare: ((SubjectLinker, ControllerRegistry) -> Void)? = nil) -> AnalysisOutcome {
+        StandardLexicons.load(threads: threadsPerInput)
         let processor = RecordProcessor(lexicon: TermLexicon.standard, headers: HeaderLexicon.standard,
                                         hasher: options.hasher, controllerColumn: options.controllerColumn,
                                         keepsMaskedExamples: options.keepMaskedExamples)
