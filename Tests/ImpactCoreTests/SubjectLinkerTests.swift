@@ -76,11 +76,14 @@ import ImpactTestSupport
     /// observations at one controller); controller counts on both sides of a power of two
     /// (the tally packs the controller into as few bits as the count needs); masks over every
     /// category bit (300 masks, repeated: the mask histogram grows with counts above 1). Then more records
-    /// after a tally (it compresses paths) and a second tally.
-    @Test(arguments: [1, 2, 3, 4, 5, 31, 32, 33, 300])
-    func tallyEqualsAPlainReference(controllers: Int) {
+    /// after a tally (it compresses paths) and a second tally. On one thread and on two (every
+    /// step split in halves, down to a handful of observations).
+    @Test(arguments: [1, 2, 3, 4, 5, 31, 32, 33, 300], [1, 2])
+    func tallyEqualsAPlainReference(controllers: Int, threads: Int) {
         var rng = SeededGenerator(seed: UInt64(controllers))
         let l = SubjectLinker()
+        l.tallyThreads = threads
+        l.parallelTallyMinimum = 0
         var parent: [String: String] = [:]
         func find(_ k: String) -> String {
             var k = k

@@ -61,14 +61,17 @@ import Testing
 
     @Test func radixSortOrdersObservationsByKey() {
         var rng = SystemRandomNumberGenerator()
-        for (count, bits) in [(0, 8), (1, 8), (1_000, 12), (50_000, 52), (3_000, 64)] {
-            var items = (0..<count).map { i in
+        for (count, bits) in [(0, 8), (1, 8), (2, 8), (3, 1), (1_000, 12), (50_000, 52), (3_000, 64), (20_001, 26)] {
+            let items = (0..<count).map { i in
                 RootedObservation(key: bits == 64 ? rng.next() : rng.next() >> UInt64(64 - bits), mask: UInt32(i))
             }
-            let expected = items.map(\.key).sorted()
-            items.withUnsafeMutableBufferPointer { RootedObservation.radixSort($0) }
-            #expect(items.map(\.key) == expected, "\(count) keys of \(bits) bits")
-            #expect(Set(items.map(\.mask)) == Set((0..<count).map { UInt32($0) }), "every observation kept")
+            // A stable sort: equal keys keep their order (masks are the original positions).
+            let expected = items.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element.mask)
+            for halves in [1, 2] {
+                var sorted = items
+                sorted.withUnsafeMutableBufferPointer { RootedObservation.radixSort($0, halves: halves) }
+                #expect(sorted.map(\.mask) == expected, "\(count) keys of \(bits) bits, \(halves) halves")
+            }
         }
     }
 

@@ -107,6 +107,7 @@ public final class LeakAnalyzer {
                                         hasher: options.hasher, controllerColumn: options.controllerColumn,
                                         keepsMaskedExamples: options.keepMaskedExamples)
         processor.linker.setMemoryBudget(options.subjectMemory)
+        processor.linker.tallyThreads = threadsPerInput
         prepare?(processor.linker, processor.controllers)
         var inputs: [ImpactReport.Input] = []
         var failures: [IngestError] = []

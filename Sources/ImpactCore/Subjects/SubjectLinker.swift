@@ -346,40 +346,75 @@ public final class SubjectLinker {
         return spillStore
     }
 
+    /// Threads the in-memory tally may use (1: the calling thread only). The analysis sets its
+    /// own thread count; the tally is the same either way.
+    public var tallyThreads = 1
+    /// Observations below which the tally stays on one thread (starting threads would cost
+    /// more than they save). Tests lower it.
+    var parallelTallyMinimum = 1 << 16
+
     /// The tally of the observations in memory: every path compressed first, so that an
     /// observation's root is one load (prefetched a few observations ahead, since the
     /// observations come in hash order), then `(root << controllerBits | controller,
     /// categories)` radix sorted with as few bits per controller as `controllers` needs, and
-    /// counted. 32 bytes per observation while it runs (as the budget assumes).
+    /// counted. 32 bytes per observation while it runs (as the budget assumes); the two buffers
+    /// are not populated up front, so that each thread takes the page faults of its own part.
+    ///
+    /// With ``tallyThreads`` ≥ 2 every step but the path compression is shared by two threads
+    /// (the second core is idle once the input is read): each reads half of the observation
+    /// slots (one fills the buffer from the front, the other from the back), each counts and
+    /// scatters half of every radix pass (``RootedObservation/radixSort(_:halves:)``: the same
+    /// order as one thread), and each counts the subjects of half of the sorted runs, split
+    /// between two roots. Counts add up, so the tally equals the one-thread tally.
     private func tallyInMemory(controllers: Int) -> SubjectTally {
         compressPaths()
         PopulatedMemory.returnFreedMemory()
         let n = observations.count
-        let pairs = PopulatedMemory.buffer(of: RootedObservation.self, count: max(n, 1))
-        defer { PopulatedMemory.deallocate(pairs) }
-        var filled = 0
-        observations.forEach { packed, mask in
-            pairs[filled] = RootedObservation(key: packed &- 1, mask: mask)
-            filled += 1
-        }
+        let pairs = UnsafeMutableBufferPointer<RootedObservation>.allocate(capacity: max(n, 1))
+        defer { pairs.deallocate() }
         // Controller indices are below `controllers` (the registry's count): this many bits.
         let controllerBits = UInt64(max(1, Int.bitWidth - max(controllers - 1, 0).leadingZeroBitCount))
-        let parent = self.parent.base
-        let ahead = 16
-        for i in 0..<filled {
-            if i &+ ahead < filled {
-                impact_prefetch(parent + Int(truncatingIfNeeded: pairs[i &+ ahead].key >> 20))
+        let parent = UnsafePointer(self.parent.base)
+        let slots = observations.capacity
+        let halves = tallyThreads >= 2 && n >= parallelTallyMinimum ? 2 : 1
+        // The first half of the slots fills `pairs` upwards from 0, the second downwards from n - 1.
+        TwoThreads.run(halves) { half in
+            var w = half == 0 ? 0 : n &- 1
+            let step = half == 0 ? 1 : -1
+            let range = halves == 1 ? 0..<slots : half == 0 ? 0..<(slots / 2) : (slots / 2)..<slots
+            self.observations.forEach(slots: range) { packed, mask in
+                pairs[w] = RootedObservation(key: packed &- 1, mask: mask)
+                w &+= step
             }
-            let p = pairs[i].key
-            let root = parent[Int(truncatingIfNeeded: p >> 20)]
-            pairs[i].key = UInt64(UInt32(bitPattern: root)) << controllerBits | (p & 0xFFFFF)
+            let (lo, hi) = halves == 1 ? (0, w) : half == 0 ? (0, w) : (w &+ 1, n)
+            let ahead = 16
+            for i in lo..<hi {
+                if i &+ ahead < hi {
+                    impact_prefetch(parent + Int(truncatingIfNeeded: pairs[i &+ ahead].key >> 20))
+                }
+                let p = pairs[i].key
+                let root = parent[Int(truncatingIfNeeded: p >> 20)]
+                pairs[i].key = UInt64(UInt32(bitPattern: root)) << controllerBits | (p & 0xFFFFF)
+            }
         }
-        let sorted = UnsafeMutableBufferPointer(rebasing: pairs[0..<filled])
-        RootedObservation.radixSort(sorted)
-        var counter = TallyCounter(controllers: controllers, controllerBits: controllerBits)
-        defer { counter.deallocate() }
-        Self.forEachRun(sorted) { counter.add($0, $1) }
-        return counter.finish()
+        let sorted = UnsafeMutableBufferPointer(rebasing: pairs[0..<n])
+        RootedObservation.radixSort(sorted, halves: halves)
+        // Two runs of roots, split where a root ends near the middle.
+        var split = halves == 1 ? n : n / 2
+        while split > 0 && split < n && sorted[split].key >> controllerBits == sorted[split &- 1].key >> controllerBits {
+            split += 1
+        }
+        var parts = [SubjectTally](repeating: SubjectTally(controllers: controllers), count: 2)
+        parts.withUnsafeMutableBufferPointer { parts in
+            TwoThreads.run(halves) { half in
+                let run = UnsafeMutableBufferPointer(rebasing: half == 0 ? sorted[0..<split] : sorted[split..<n])
+                var counter = TallyCounter(controllers: controllers, controllerBits: controllerBits)
+                defer { counter.deallocate() }
+                Self.forEachRun(run) { counter.add($0, $1) }
+                parts[half] = counter.finish()
+            }
+        }
+        return parts[0].adding(parts[1])
     }
 
     /// Points every node straight at its root. Nodes in ascending order: a union keeps the
@@ -750,8 +785,12 @@ struct RootedObservation {
     /// Sorts by `key`, least significant digit first: as many counting passes as 16-bit digits
     /// the keys use, the bits shared evenly between them (26-bit keys: two passes of 13 bits,
     /// whose 8,192 counters stay in the L2 cache). Linear time, and a second buffer of the same
-    /// size while it runs.
-    static func radixSort(_ a: UnsafeMutableBufferPointer<RootedObservation>) {
+    /// size while it runs. Stable.
+    ///
+    /// With `halves` = 2 each pass is shared by two threads: each counts the digits of its half
+    /// of the elements, then each scatters its half to its own places (the first half's
+    /// elements of a digit before the second half's): the same order as one thread.
+    static func radixSort(_ a: UnsafeMutableBufferPointer<RootedObservation>, halves: Int = 1) {
         let n = a.count
         guard n > 1 else { return }
         var maxKey: UInt64 = 0
@@ -760,25 +799,40 @@ struct RootedObservation {
         let passes = max(1, (bits + 15) / 16)
         let digitBits = (bits + passes - 1) / passes
         let digitMask = (UInt64(1) << digitBits) &- 1
-        let temp = PopulatedMemory.buffer(of: RootedObservation.self, count: n)
-        defer { PopulatedMemory.deallocate(temp) }
-        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 1 << digitBits)
+        let digits = 1 << digitBits
+        let temp = UnsafeMutableBufferPointer<RootedObservation>.allocate(capacity: n)
+        defer { temp.deallocate() }
+        // Per half: its counts, then where its next element of each digit goes.
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2 * digits)
         defer { counts.deallocate() }
+        let mid = halves == 2 ? n / 2 : n
         var source = a, target = temp
         var shift: UInt64 = 0
         while shift < 64 && maxKey >> shift != 0 {
+            let (from, to) = (source, target)
             counts.initialize(repeating: 0)
-            for e in source { counts[Int(truncatingIfNeeded: (e.key >> shift) & digitMask)] += 1 }
-            var total = 0
-            for d in 0..<counts.count {
-                let c = counts[d]
-                counts[d] = total
-                total += c
+            TwoThreads.run(halves) { half in
+                let own = half &* digits
+                for i in (half == 0 ? 0..<mid : mid..<n) {
+                    counts[own &+ Int(truncatingIfNeeded: (from[i].key >> shift) & digitMask)] &+= 1
+                }
             }
-            for e in source {
-                let d = Int(truncatingIfNeeded: (e.key >> shift) & digitMask)
-                target[counts[d]] = e
-                counts[d] += 1
+            var total = 0
+            for d in 0..<digits {
+                for half in 0..<halves {
+                    let c = counts[half &* digits &+ d]
+                    counts[half &* digits &+ d] = total
+                    total &+= c
+                }
+            }
+            TwoThreads.run(halves) { half in
+                let own = half &* digits
+                for i in (half == 0 ? 0..<mid : mid..<n) {
+                    let e = from[i]
+                    let d = own &+ Int(truncatingIfNeeded: (e.key >> shift) & digitMask)
+                    to[counts[d]] = e
+                    counts[d] &+= 1
+                }
             }
             swap(&source, &target)
             shift += digitBits
@@ -799,6 +853,21 @@ public struct SubjectTally: Sendable, Equatable {
     public var totalByCategory: [Int]
     public var subjectsAtSeveralControllers = 0
     public var totalHealthProfessionals = 0
+
+    /// This tally plus `other` (counts of disjoint sets of subjects, same controllers).
+    func adding(_ other: SubjectTally) -> SubjectTally {
+        var t = self
+        for c in subjects.indices {
+            t.subjects[c] += other.subjects[c]
+            t.healthProfessionals[c] += other.healthProfessionals[c]
+            for k in 0..<DataCategoryCount { t.byCategory[c][k] += other.byCategory[c][k] }
+        }
+        for k in 0..<DataCategoryCount { t.totalByCategory[k] += other.totalByCategory[k] }
+        t.totalSubjects += other.totalSubjects
+        t.subjectsAtSeveralControllers += other.subjectsAtSeveralControllers
+        t.totalHealthProfessionals += other.totalHealthProfessionals
+        return t
+    }
 
     init(controllers: Int) {
         subjects = Array(repeating: 0, count: controllers)

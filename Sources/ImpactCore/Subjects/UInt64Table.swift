@@ -139,7 +139,13 @@ struct UInt64Table: ~Copyable {
 
     /// Calls `body` for every entry, in slot order.
     func forEach(_ body: (UInt64, UInt32) throws -> Void) rethrows {
-        for i in 0...mask {
+        try forEach(slots: 0..<(mask + 1), body)
+    }
+
+    /// Calls `body` for every entry in the slots `range` (a part of `0..<capacity`), in slot
+    /// order: disjoint ranges can be read by different threads while nothing writes.
+    func forEach(slots range: Range<Int>, _ body: (UInt64, UInt32) throws -> Void) rethrows {
+        for i in range {
             let k = key(at: i)
             if k != 0 { try body(k, value(at: i)) }
         }
