@@ -61,7 +61,7 @@ import Testing
 
     @Test func radixSortOrdersObservationsByKey() {
         var rng = SystemRandomNumberGenerator()
-        for (count, bits) in [(0, 8), (1, 8), (2, 8), (3, 1), (1_000, 12), (50_000, 52), (3_000, 64), (20_001, 26)] {
+        for (count, bits) in [(0, 8), (1, 8), (2, 8), (3, 1), (1_000, 12), (20_000, 52), (3_000, 64), (5_001, 26)] {
             let items = (0..<count).map { i in
                 RootedObservation(key: bits == 64 ? rng.next() : rng.next() >> UInt64(64 - bits), mask: UInt32(i))
             }
