@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ImpactIngest
+import ImpactTestSupport
 
 // Regression tests of the fresh-eyes tester's findings on CSV reading (F2, F3, F13):
 // /work/notes/s2/FINDINGS.md. The inputs are the tester's reproducers, written inline.
@@ -167,4 +168,44 @@ func headerlessTextFileWasTakenAsAHeader(text: String, header: Bool) throws {
     let named = try parseReopenable(bytes("nom;prenom\nMARTIN;Sophie\n"), options: CSVOptions(hasHeader: true), evidence: StubEvidence())
     #expect(named.0.names == ["nom", "prenom"])
     #expect(named.0.warnings.isEmpty)
+}
+
+/// The count of lines shaped like records inside quoted values (the `quoted_records` warning)
+/// against a plain oracle over the values as written: random records of five fields, some
+/// quoted with LF, CR LF or CR breaks and commas, some values long (the count scans the record
+/// eight bytes at a time, so breaks land on every offset of a word). The oracle splits each
+/// value at every CR and LF and counts the parts after the first with 4 or more commas.
+@Test func quotedRecordLinesMatchAPlainCountOfTheValues() throws {
+    var rng = SeededGenerator(seed: 11)
+    let words = ["a", "bb", "ccc", "dddd", "Dupont", "rue", "12", "x y"]
+    let breaks = ["\n", "\r\n", "\r"]
+    for round in 0..<200 {
+        var values: [String] = []
+        for _ in 0..<5 {
+            var v = ""
+            for _ in 0..<Int(rng.next() % 12) {
+                switch rng.next() % 6 {
+                case 0: v += breaks[Int(rng.next() % 3)]
+                case 1, 2: v += ","
+                default: v += words[Int(rng.next() % UInt64(words.count))]
+                }
+            }
+            values.append(v)
+        }
+        var expected = 0
+        for v in values {
+            let parts = v.unicodeScalars.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" }
+            expected += parts.dropFirst().filter { $0.filter { $0 == "," }.count >= 4 }.count
+        }
+        let line = values.map { $0.contains(where: { ",\r\n".contains($0) }) ? "\"\($0)\"" : $0 }.joined(separator: ",")
+        let data = bytes("c1,c2,c3,c4,c5\n" + line + "\nz,z,z,z,z\n")
+        var options = CSVOptions()
+        options.delimiter = 0x2C
+        options.hasHeader = true
+        let (sink, _, _) = try parseCSV(data, options: options)
+        let warned = sink.warnings.filter { $0.kind == .quotedRecords }.map { w -> Int in
+            Int(w.detail.split(separator: " ").drop(while: { $0 != "holds" }).dropFirst().first ?? "") ?? -1
+        }
+        #expect(warned == (expected > 0 ? [expected] : []), "round \(round): \(values)")
+    }
 }
