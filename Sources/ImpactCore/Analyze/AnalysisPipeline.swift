@@ -26,10 +26,15 @@ import ImpactIngest
 /// single-threaded run (tested on the samples). The reader's result (its
 /// ``InputDescription`` or its error) comes last, after every batch read before it.
 ///
-/// Memory: ``batches`` batches of about ``PipelineTuning/batchBytes`` each (256 KiB; a record
-/// larger than that makes its batch larger until the batch is reset), fixed.
+/// Memory: ``batches`` batches, fixed: each holds about ``PipelineTuning/batchBytes`` of values
+/// (256 KiB; a record larger than that makes its batch larger until the batch is reset) plus
+/// 12 bytes of value ranges per value and the extraction per record, about 0.9 MB on the
+/// benchmark's lab records.
 enum AnalysisPipeline {
-    /// Batches in circulation: one being filled, the others queued or being analysed.
+    /// Batches in circulation: one being filled, the others queued or being analysed. Sixteen
+    /// (not four) let the reading thread run ahead while the analysing thread is held up (the
+    /// classification sample, a subject table growing: up to 15 ms): with four it sat idle for
+    /// 52–120 ms of a 2M-record analysis, with sixteen 10–30 ms (wait timers on both queues).
     static let batches = 16
 
     private enum Message {
