@@ -15,6 +15,9 @@ import ImpactSynth
         ("default", 5_000, PipelineTuning()),
         ("reader extracts, batches of 7", 40, PipelineTuning(batchBytes: 1 << 20, batchRecords: 7, readerExtracts: .always)),
         ("analyser extracts, 1 KiB batches", 40, PipelineTuning(batchBytes: 1 << 10, batchRecords: 4096, readerExtracts: .never)),
+        // Records over 256 bytes make a batch outsized: one such batch in flight at a time.
+        ("128-byte batches, one outsized batch in flight", 40,
+         PipelineTuning(batchBytes: 128, batchRecords: 4096, readerExtracts: .whenBehind, outsizedBatches: 1)),
     ]
 
     static func report(_ paths: [String], threads: Int, sampleRecords: Int = 5_000,

@@ -38,7 +38,9 @@ enum AnalysisPipeline {
     static let batches = 16
 
     private enum Message {
-        case batch(RecordBatch)
+        /// A batch, and whether it is outsized (it holds an outsized-batch token, see
+        /// ``PipelineTuning/outsizedBatches``).
+        case batch(RecordBatch, outsized: Bool)
         case done(Result<InputDescription, Error>)
     }
 
@@ -68,14 +70,16 @@ enum AnalysisPipeline {
         let free = BoundedQueue<RecordBatch>(capacity: batches)
         let all = (0..<batches).map { _ in RecordBatch() }
         for b in all { free.push(b) }
+        let outsizedTokens = BoundedQueue<Bool>(capacity: max(tuning.outsizedBatches, 1))
+        for _ in 0..<max(tuning.outsizedBatches, 1) { outsizedTokens.push(true) }
         // Every batch stays alive until the reading thread has ended (see BatchingSink.batch).
         defer { withExtendedLifetime(all) {} }
         let board = PlanBoard()
         let job = Job(read, extractor: RecordExtractor(lexicon: sink.processor.extractor.lexicon, hasher: sink.processor.hasher),
                       bytesRead: bytesRead)
         let started = startThread {
-            let batching = BatchingSink(full: full, free: free, board: board, extractor: job.extractor, tuning: tuning,
-                                        bytesRead: job.bytesRead)
+            let batching = BatchingSink(full: full, free: free, outsizedTokens: outsizedTokens, board: board,
+                                        extractor: job.extractor, tuning: tuning, bytesRead: job.bytesRead)
             let result = Result { try job.read(batching) }
             batching.flush()
             full.push(.done(result))
@@ -89,7 +93,7 @@ enum AnalysisPipeline {
         }
         while let message = full.pop() {
             switch message {
-            case .batch(let batch):
+            case .batch(let batch, let outsized):
                 sink.bytesReadByPipeline = batch.storedBytesRead
                 // Extracted here when the reading thread did not: linking an extracted batch
                 // prefetches its keys ahead (RecordBatch.deliver(to:)).
@@ -98,6 +102,7 @@ enum AnalysisPipeline {
                 }
                 batch.deliver(to: sink)
                 batch.reset()
+                if outsized { outsizedTokens.push(true) }
                 free.push(batch)
             case .done(let result):
                 // The reading thread is done with the batches: drop the queue's references, so
@@ -114,6 +119,7 @@ enum AnalysisPipeline {
     private final class BatchingSink: RecordViewSink {
         let full: BoundedQueue<Message>
         let free: BoundedQueue<RecordBatch>
+        let outsizedTokens: BoundedQueue<Bool>
         let board: PlanBoard
         let extractor: RecordExtractor
         let tuning: PipelineTuning
@@ -124,11 +130,12 @@ enum AnalysisPipeline {
         /// Fields declared so far.
         var declarations = 0
 
-        init(full: BoundedQueue<Message>, free: BoundedQueue<RecordBatch>, board: PlanBoard, extractor: RecordExtractor,
-             tuning: PipelineTuning, bytesRead: @escaping () -> Int) {
+        init(full: BoundedQueue<Message>, free: BoundedQueue<RecordBatch>, outsizedTokens: BoundedQueue<Bool>,
+             board: PlanBoard, extractor: RecordExtractor, tuning: PipelineTuning, bytesRead: @escaping () -> Int) {
             self.bytesRead = bytesRead
             self.full = full
             self.free = free
+            self.outsizedTokens = outsizedTokens
             self.board = board
             self.extractor = extractor
             self.tuning = tuning
@@ -186,7 +193,11 @@ enum AnalysisPipeline {
                 batch.extract(with: plans, using: extractor)
             }
             batch.storedBytesRead = bytesRead()
-            full.push(.batch(batch))
+            // An outsized batch (a record larger than a batch) waits for a token: at most
+            // `outsizedBatches` of them are in flight, whatever the number of batches.
+            let outsized = batch.byteCount > 2 * tuning.batchBytes
+            if outsized { _ = outsizedTokens.pop() }
+            full.push(.batch(batch, outsized: outsized))
         }
     }
 }
@@ -201,6 +212,11 @@ struct PipelineTuning: Sendable {
     var batchRecords = 4096
     /// When the reading thread extracts a batch itself.
     var readerExtracts = ReaderExtraction.whenBehind
+    /// Outsized batches (more than twice `batchBytes`: a record larger than a batch) in flight
+    /// at most. A batch grows to hold a record of up to ``IngestLimits/maxRecordBytes``
+    /// (32 MiB), so sixteen of them could hold 512 MiB; four keep the bound of the four-batch
+    /// pipeline (reviewer: 40 records of 12 MB peaked at 271 MB instead of 130 MB).
+    var outsizedBatches = 4
 
     enum ReaderExtraction: Sendable {
         /// Never: the analysing thread does all the extraction.

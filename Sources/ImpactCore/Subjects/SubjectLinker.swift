@@ -393,6 +393,8 @@ public final class SubjectLinker {
                     impact_prefetch(parent + Int(truncatingIfNeeded: pairs[i &+ ahead].key >> 20))
                 }
                 let p = pairs[i].key
+                // A controller index past the registry's would run into the root's bits.
+                precondition(Int(truncatingIfNeeded: p & 0xFFFFF) < controllers, "tally: a controller index past the registry's")
                 let root = parent[Int(truncatingIfNeeded: p >> 20)]
                 pairs[i].key = UInt64(UInt32(bitPattern: root)) << controllerBits | (p & 0xFFFFF)
             }
