@@ -14,7 +14,7 @@ import ImpactDetect
 ///
 /// Memory: 12 bytes per key slot (at least 16, about 25 on average per key, see
 /// ``UInt64Table``) + 4 bytes per node + the same per (subject, controller) observation;
-/// ``tally(controllers:)`` needs 16 bytes per observation more while it runs.
+/// ``tally(controllers:)`` needs 32 bytes per observation more while it runs (its sort buffers).
 ///
 /// Memory budget (``setMemoryBudget(_:)``, `impact --memory-limit`): when the next growth of the
 /// key or observation table would pass the budget, both tables are moved to a
@@ -483,8 +483,9 @@ public final class SubjectLinker {
     ///
     /// The observations are rewritten as (root of their node, controller) and sorted, so that
     /// each subject's controllers are adjacent: one pass then counts subjects per controller,
-    /// per category, in total and at several controllers, with 16 bytes per observation and no
-    /// hash table. After a spill, the sort is the spill store's (external) and the result is
+    /// per category, in total and at several controllers, with 32 bytes per observation (the
+    /// observations and the radix sort's second buffer) and no table per subject. In memory it
+    /// shares the work between two threads when ``tallyThreads`` allows. After a spill, the sort is the spill store's (external) and the result is
     /// kept until the next change (a case run asks twice).
     /// - Parameter controllers: number of controllers (indices `0..<controllers`).
     /// - Returns: the tally; if the spill store fails, ``spillFailure`` is set and the tally
