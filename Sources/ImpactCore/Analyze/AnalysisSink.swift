@@ -55,6 +55,19 @@ final class AnalysisSink: RecordViewSink {
         }
     }
 
+    /// Rebuilds ``routes`` when a field was declared or a plan decided since they were built.
+    private func refreshRoutes() {
+        let key = (version, processor.planVersion)
+        guard key != routesKey else { return }
+        routes = map.withUnsafeBufferPointer { processor.routes(for: $0) }
+        routesKey = key
+    }
+
+    /// The routes of this input's field ids under the current plans (direct path,
+    /// ``consume(view:)``), and the versions they were built at.
+    private var routes: [FieldRoute] = []
+    private var routesKey = (-1, -1)
+
     /// Publishes the current plans to the reading thread, when there is one.
     private func publish() {
         guard let board else { return }
@@ -91,7 +104,8 @@ final class AnalysisSink: RecordViewSink {
         consumedCount += 1
         if consumedCount & (InputProgress.interval - 1) == 0, let onProgress { onProgress() }
         if decided {
-            map.withUnsafeBufferPointer { processor.process(r, map: $0) }
+            refreshRoutes()
+            routes.withUnsafeBufferPointer { processor.process(r, routes: $0.baseAddress ?? FieldRoute.none) }
             return
         }
         map.withUnsafeBufferPointer { processor.observeSample(r, map: $0) }
@@ -150,7 +164,11 @@ final class AnalysisSink: RecordViewSink {
         if let sample {
             map.withUnsafeBufferPointer { map in
                 for k in 0..<sample.recordCount { sample.withRecord(k) { processor.registerControllerNames($0, map: map) } }
-                for k in 0..<sample.recordCount { sample.withRecord(k) { processor.process($0, map: map) } }
+            }
+            refreshRoutes()
+            routes.withUnsafeBufferPointer { routes in
+                let routes = routes.baseAddress ?? FieldRoute.none
+                for k in 0..<sample.recordCount { sample.withRecord(k) { processor.process($0, routes: routes) } }
             }
         }
         sample = nil

@@ -171,12 +171,11 @@ final class RecordBatch {
         extracted.count = 0
         extracted.reserve(recordCount)
         terms.removeAll(keepingCapacity: true)
-        plans.codes.withUnsafeBufferPointer { codes in
-            plans.map.withUnsafeBufferPointer { map in
-                for k in 0..<recordCount {
-                    let e = withRecord(k) { extractor.extract($0, codes: codes.baseAddress!, map: map, counters: counters.base, terms: &terms) }
-                    extracted.base[k] = e
-                }
+        plans.routes.withUnsafeBufferPointer { routes in
+            let routes = routes.baseAddress ?? FieldRoute.none
+            for k in 0..<recordCount {
+                let e = withRecord(k) { extractor.extract($0, routes: routes, counters: counters.base, terms: &terms) }
+                extracted.base[k] = e
             }
         }
         extracted.count = recordCount
@@ -298,11 +297,14 @@ final class PlanSnapshot: @unchecked Sendable {
     let declarations: Int
     let codes: [FieldCode]
     let map: [Int]
+    /// The route of each input field id, from `codes` and `map`.
+    let routes: [FieldRoute]
 
     init(version: Int, declarations: Int, codes: [FieldCode], map: [Int]) {
         self.version = version
         self.declarations = declarations
         self.codes = codes
         self.map = map
+        routes = codes.withUnsafeBufferPointer { c in map.withUnsafeBufferPointer { FieldRoute.routes(codes: c, map: $0) } }
     }
 }

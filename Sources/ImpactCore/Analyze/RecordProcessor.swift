@@ -52,7 +52,7 @@ let identifyingCategories = CategorySet([.personName, .nationalID, .birthDate, .
 /// A record's analysis is two steps: ``RecordExtractor/extract(_:codes:map:counters:terms:)``
 /// (everything that depends on the record alone, which may run on another thread) and
 /// ``link(_:_:)`` (controller index, patient-id key, subject linking: the shared state, in
-/// record order). ``process(_:map:)`` does both.
+/// record order). ``process(_:routes:)`` does both.
 final class RecordProcessor {
     var fields = FieldTable()
     let headers: HeaderLexicon
@@ -96,6 +96,12 @@ final class RecordProcessor {
         codes.free(); counters.free(); linkBuffer.free()
         termTally.free()
         maskScratch?.deallocate()
+    }
+
+    /// The route of each input field id of `map` under the current plans
+    /// (``FieldRoute/routes(codes:map:)``).
+    func routes(for map: UnsafeBufferPointer<Int>) -> [FieldRoute] {
+        FieldRoute.routes(codes: UnsafeBufferPointer(start: codes.base, count: codes.count), map: map)
     }
 
     /// The global id of the field named `name` (a new field gets its header match and an
@@ -215,8 +221,8 @@ final class RecordProcessor {
     }
 
     /// Analyses one record under the decided plans.
-    func process(_ r: RecordView, map: UnsafeBufferPointer<Int>) {
-        let e = extractor.extract(r, codes: codes.base, map: map, counters: counters.base, terms: &terms)
+    func process(_ r: RecordView, routes: UnsafePointer<FieldRoute>) {
+        let e = extractor.extract(r, routes: routes, counters: counters.base, terms: &terms)
         if !terms.isEmpty { noteTerms(terms); terms.removeAll(keepingCapacity: true) }
         link(e, r)
     }
