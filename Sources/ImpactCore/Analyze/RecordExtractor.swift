@@ -149,6 +149,21 @@ final class RecordExtractor {
     /// bytes, 2 MiB.
     private var professionalMemo = ByteMemo<UInt64>(slots: 1 << 15, maxLength: 24, empty: 0)
 
+    /// The previous record's inputs and results of the per-person computations, reused when
+    /// a record repeats them (``RepeatedInputs``): the NIR cell's validation, the birth date's
+    /// parsing, the subject keys (by the path the names took) and the prescriber's key.
+    private var lastNIRCell = RepeatedInputs()
+    private var lastNIROutcome = NIROutcome.malformed
+    private var lastKeptNIR = GrowableStorage<UInt8>(capacity: 16)
+    private var lastDateCell = RepeatedInputs()
+    private var lastDate: (year: Int, month: Int, day: Int)? = nil
+    private var lastSeparateNameKeys = RepeatedInputs()
+    private var lastSeparateNameResult: (nir: UInt64, name: UInt64, fullName: UInt64) = (0, 0, 0)
+    private var lastFullNameKeys = RepeatedInputs()
+    private var lastFullNameResult: (nir: UInt64, name: UInt64, fullName: UInt64) = (0, 0, 0)
+    private var lastPrescriber = RepeatedInputs()
+    private var lastPrescriberKey: UInt64 = 0
+
     /// Per ``FieldKind``: the record's first value of that kind (-1: none), for ``extract``.
     private let roleAt = UnsafeMutablePointer<Int32>.allocate(capacity: RecordExtractor.roleSlots)
     private static let roleSlots = 16
@@ -164,6 +179,7 @@ final class RecordExtractor {
     deinit {
         nirBytes.free(); dobBytes.free(); foldBuffer.free(); nameBuffer.free(); tokens.free(); spareTokens.free()
         cellsToCheck.free()
+        lastKeptNIR.free()
         roleAt.deallocate()
         latin1Letters.deallocate()
         lexiconMemo.free()
@@ -232,7 +248,7 @@ final class RecordExtractor {
                 let bits = nirCell(v, counters: counters + g)
                 if bits != 0 { mask |= bits & ~Self.nirKept; haveNIR = true }
             default:   // .birthDate
-                if !haveDOB, let d = DateParser.parse(v) {
+                if !haveDOB, let d = birthDate(v) {
                     counters[g].date += 1
                     appendDate(d, to: &dobBytes)
                     haveDOB = true
@@ -262,32 +278,28 @@ final class RecordExtractor {
 
         // Subject keys (the patient id's needs the controller index: the linker hashes it).
         guard mask & identifyingCategories.rawValue != 0 else { return e }
-        if haveNIR {
-            var h = hasher.absorb(hasher.begin(.nationalID), nirBytes.bytes)
-            h = hasher.absorb(h, dobBytes.bytes)
-            e.nirKey = hasher.finish(h).rawValue
-        }
-        if haveDOB {
-            var tokens: UnsafeRawBufferPointer?
-            if lastAt >= 0 || firstAt >= 0 {
-                let none = UnsafeRawBufferPointer(start: nil, count: 0)
-                tokens = personNameKeyBytes(family: lastAt >= 0 ? r.value(lastAt) : none,
-                                            given: firstAt >= 0 ? r.value(firstAt) : none)
-            } else if fullAt >= 0 {
-                tokens = personNameKeyBytes(fullName: r.value(fullAt))
-                // The order-free key too when capitals gave an ordered one, so "Jean DUPONT",
-                // "Jean Dupont" and "jean dupont" are one person (second tester, N5). The ordered
-                // bytes are hashed first: the order-free ones reuse the name buffer.
-                if let ordered = tokens, fullNameWasOrdered {
-                    e.nameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), ordered), dobBytes.bytes)).rawValue
-                    tokens = nil
-                    if let free = orderFreeFullNameBytes() {
-                        e.fullNameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), free), dobBytes.bytes)).rawValue
-                    }
-                }
+        // The keys are a function of the kept NIR, the birth date and the name values (by the
+        // path the names take): a record repeating the previous one's reuses its keys.
+        // `nirBytes` and `dobBytes` are empty unless `haveNIR` and `haveDOB`.
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        let separateNames = lastAt >= 0 || firstAt >= 0
+        if separateNames || fullAt < 0 {
+            let family = lastAt >= 0 ? r.value(lastAt) : none, given = firstAt >= 0 ? r.value(firstAt) : none
+            if lastSeparateNameKeys.matches(nirBytes.bytes, dobBytes.bytes, family, given) {
+                (e.nirKey, e.nameKey, e.fullNameKey) = lastSeparateNameResult
+            } else {
+                subjectKeys(&e, haveNIR: haveNIR, haveDOB: haveDOB, family: family, given: given, fullName: nil)
+                lastSeparateNameKeys.store(nirBytes.bytes, dobBytes.bytes, family, given)
+                lastSeparateNameResult = (e.nirKey, e.nameKey, e.fullNameKey)
             }
-            if let tokens {
-                e.nameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), tokens), dobBytes.bytes)).rawValue
+        } else {
+            let full = r.value(fullAt)
+            if lastFullNameKeys.matches(nirBytes.bytes, dobBytes.bytes, full) {
+                (e.nirKey, e.nameKey, e.fullNameKey) = lastFullNameResult
+            } else {
+                subjectKeys(&e, haveNIR: haveNIR, haveDOB: haveDOB, family: none, given: none, fullName: full)
+                lastFullNameKeys.store(nirBytes.bytes, dobBytes.bytes, full)
+                lastFullNameResult = (e.nirKey, e.nameKey, e.fullNameKey)
             }
         }
         if e.nirKey == 0 && e.nameKey == 0 && e.pidAt < 0 {
@@ -300,6 +312,47 @@ final class RecordExtractor {
             }
         }
         return e
+    }
+
+    /// The subject keys of a record from its kept NIR and birth date (``nirBytes``,
+    /// ``dobBytes``) and its names: separate family and given names, or one full-name value.
+    private func subjectKeys(_ e: inout ExtractedRecord, haveNIR: Bool, haveDOB: Bool, family: UnsafeRawBufferPointer,
+                             given: UnsafeRawBufferPointer, fullName: UnsafeRawBufferPointer?) {
+        if haveNIR {
+            var h = hasher.absorb(hasher.begin(.nationalID), nirBytes.bytes)
+            h = hasher.absorb(h, dobBytes.bytes)
+            e.nirKey = hasher.finish(h).rawValue
+        }
+        if haveDOB {
+            var tokens: UnsafeRawBufferPointer?
+            if let fullName {
+                tokens = personNameKeyBytes(fullName: fullName)
+                // The order-free key too when capitals gave an ordered one, so "Jean DUPONT",
+                // "Jean Dupont" and "jean dupont" are one person (second tester, N5). The ordered
+                // bytes are hashed first: the order-free ones reuse the name buffer.
+                if let ordered = tokens, fullNameWasOrdered {
+                    e.nameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), ordered), dobBytes.bytes)).rawValue
+                    tokens = nil
+                    if let free = orderFreeFullNameBytes() {
+                        e.fullNameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), free), dobBytes.bytes)).rawValue
+                    }
+                }
+            } else {
+                tokens = personNameKeyBytes(family: family, given: given)
+            }
+            if let tokens {
+                e.nameKey = hasher.finish(hasher.absorb(hasher.absorb(hasher.begin(.nameAndBirthDate), tokens), dobBytes.bytes)).rawValue
+            }
+        }
+    }
+
+    /// A birth-date cell's date: the previous one's when the cell repeats it.
+    @inline(__always) private func birthDate(_ v: UnsafeRawBufferPointer) -> (year: Int, month: Int, day: Int)? {
+        if lastDateCell.matches(v) { return lastDate }
+        let d = DateParser.parse(v)
+        lastDate = d
+        lastDateCell.store(v)
+        return d
     }
 
     /// A free-text cell: its lexicon hits noted in `terms`; returns the categories they add.
@@ -319,18 +372,36 @@ final class RecordExtractor {
     /// without its key). Returns 0 when it is not kept, else ``nirKept`` with the national-id
     /// bit when the key is valid.
     @inline(never) private func nirCell(_ v: UnsafeRawBufferPointer, counters c: UnsafeMutablePointer<FieldCounters>) -> UInt32 {
-        // The compact 15-character form (most exports) is checked in place; anything else is
-        // normalised into `scratch` by the general check.
-        let compact = NIRValidator.checkCompact(v)
-        switch compact ?? NIRValidator.check(v, normalized: &scratch) {
+        let outcome: NIROutcome
+        if lastNIRCell.matches(v) {
+            // The previous record's NIR cell: its outcome and the NIR it kept.
+            outcome = lastNIROutcome
+            if outcome.isAccepted {
+                nirBytes.count = 0
+                nirBytes.append(contentsOf: lastKeptNIR.base, count: lastKeptNIR.count)
+            }
+        } else {
+            // The compact 15-character form (most exports) is checked in place; anything else
+            // is normalised into `scratch` by the general check.
+            let compact = NIRValidator.checkCompact(v)
+            outcome = compact ?? NIRValidator.check(v, normalized: &scratch)
+            switch outcome {
+            case .valid: if compact != nil { keepNIR(v) } else { keepNIR() }
+            case .keyAbsent: keepNIR()
+            case .invalidKey, .malformed: break
+            }
+            lastNIROutcome = outcome
+            lastKeptNIR.count = 0
+            if outcome.isAccepted { lastKeptNIR.append(contentsOf: nirBytes.base, count: nirBytes.count) }
+            lastNIRCell.store(v)
+        }
+        switch outcome {
         case .valid(let kind):
             c.pointee.nirValid += 1
             if kind == .temporary { c.pointee.nirTemporary += 1 }
-            if compact != nil { keepNIR(v) } else { keepNIR() }
             return Self.nirKept | DataCategory.nationalID.bit
         case .keyAbsent:
             c.pointee.nirKeyAbsent += 1
-            keepNIR()
             return Self.nirKept
         case .invalidKey:
             c.pointee.nirInvalidKey += 1
@@ -342,6 +413,15 @@ final class RecordExtractor {
 
     /// The key of a prescriber's RPPS (or ADELI) number, 0 when it is neither.
     @inline(__always) private func professionalKey(_ t: UnsafeRawBufferPointer) -> UInt64 {
+        if lastPrescriber.matches(t) { return lastPrescriberKey }
+        let key = newProfessionalKey(t)
+        lastPrescriber.store(t)
+        lastPrescriberKey = key
+        return key
+    }
+
+    /// ``professionalKey(_:)`` for a number the previous record did not carry.
+    @inline(__always) private func newProfessionalKey(_ t: UnsafeRawBufferPointer) -> UInt64 {
         // The compact RPPS (11 digits, most exports) is checked in place: cheaper than a memo
         // look-up, which misses the caches with tens of thousands of prescribers (perf).
         if let outcome = RPPSValidator.checkCompact(t) {

@@ -242,6 +242,11 @@ final class RecordProcessor {
         link(e, r, prepareLink(e, r))
     }
 
+    /// The previous patient-id key computed and its inputs (``RepeatedInputs``).
+    private var lastPatientID = RepeatedInputs()
+    private var lastPatientController = -1
+    private var lastPatientKey: UInt64 = 0
+
     /// The first part of ``link(_:_:)``: the record's controller index (registering the
     /// controller and counting the record there) and its patient-id key (0: none), which needs
     /// that index. Run for the records of a batch in order, ahead of their linking, so that the
@@ -260,6 +265,10 @@ final class RecordProcessor {
         var patientKey: UInt64 = 0
         if e.pidAt >= 0 && e.mask & identifyingCategories.rawValue != 0 {
             let t = trimmed(r.value(Int(e.pidAt)))
+            // The previous record's patient at the same controller (one row per result).
+            if ctrl == lastPatientController && lastPatientID.matches(t) {
+                return PreparedLink(controller: ctrl, patientKey: lastPatientKey)
+            }
             linkBuffer.reserve(t.count)
             for k in 0..<t.count {
                 let b = t[k]
@@ -268,6 +277,9 @@ final class RecordProcessor {
             let h = hasher.absorb(hasher.absorb(hasher.begin(.patientID), UInt64(ctrl)),
                                   UnsafeRawBufferPointer(start: linkBuffer.base, count: t.count))
             patientKey = hasher.finish(h).rawValue
+            lastPatientID.store(t)
+            lastPatientController = ctrl
+            lastPatientKey = patientKey
         }
         return PreparedLink(controller: ctrl, patientKey: patientKey)
     }
