@@ -94,6 +94,7 @@ import ImpactTestSupport
         var keylessID = 0
         // 300 masks over every category bit, and none: repeated, so counts pass through growth.
         let masks = [0] + (0..<300).map { _ in UInt32(truncatingIfNeeded: rng.next()) & ((1 << UInt32(DataCategoryCount)) - 1) }
+        var lastKeys: [String] = []
         func add(_ records: Int) {
             for _ in 0..<records {
                 let n = Int(rng.next() % 4)   // 0 to 3 keys
@@ -102,6 +103,10 @@ import ImpactTestSupport
                     let kind: SubjectKeyKind = rng.next() % 2 == 0 ? .nationalID : .nameAndBirthDate
                     keys.append("\(kind.rawValue):\(rng.next() % 400)")
                 }
+                // A third of the records repeat the previous record's keys (a person's next row),
+                // at any controller: the linker's shortcut for them.
+                if !lastKeys.isEmpty && rng.next() % 3 == 0 { keys = lastKeys }
+                lastKeys = keys
                 let controller = Int(rng.next() % UInt64(controllers))
                 let mask = masks[Int(rng.next() % UInt64(masks.count))]
                 l.beginRecord()

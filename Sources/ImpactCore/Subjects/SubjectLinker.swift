@@ -106,6 +106,7 @@ public final class SubjectLinker {
         parent.free()
         recordKeys.free()
         recordKinds.free()
+        previousKeys.free()
     }
 
     /// Starts a new record's key list.
@@ -181,6 +182,13 @@ public final class SubjectLinker {
             makeRoom(keys: recordKeys.count, observations: 1)
         }
         generation &+= 1
+        if previousAnchor >= 0 && recordKeys.count == previousKeys.count && recordKeys.count > 0 && repeatsPreviousKeys() {
+            // The keys of the previous record (a person's next row): they are all in the table
+            // and linked already, and nothing changed since, so its anchor is this one's.
+            basisCountsByKind[Int(recordKinds[0])] += 1
+            observations.formUnion(SubjectLinker.pack(node: previousAnchor, controller: controller), categories)
+            return
+        }
         var anchor: Int32
         if recordKeys.count == 0 {
             anchor = newNode()
@@ -208,7 +216,24 @@ public final class SubjectLinker {
             }
         }
         observations.formUnion(SubjectLinker.pack(node: anchor, controller: controller), categories)
+        previousKeys.count = 0
+        if recordKeys.count > 0 {
+            previousKeys.append(contentsOf: recordKeys.base, count: recordKeys.count)
+            previousAnchor = anchor
+        } else {
+            previousAnchor = -1
+        }
     }
+
+    @inline(__always) private func repeatsPreviousKeys() -> Bool {
+        for j in 0..<recordKeys.count where recordKeys.base[j] != previousKeys.base[j] { return false }
+        return true
+    }
+
+    /// The keys of the record committed last and its anchor (-1: none, or forgotten by a
+    /// spill, after which keys go back into the emptied table through the full path).
+    private var previousKeys = GrowableStorage<UInt64>(capacity: 16)
+    private var previousAnchor: Int32 = -1
 
     /// Records a health professional (prescriber) seen at `controller`. They are counted
     /// separately, never as data subjects.
@@ -548,6 +573,7 @@ public final class SubjectLinker {
 
     /// Moves both tables to the spill store (created at the first spill) and empties them.
     private func spill(_ budget: SubjectMemoryBudget) {
+        previousAnchor = -1
         do {
             let store: any SubjectSpillStore
             if let s = spillStore {
