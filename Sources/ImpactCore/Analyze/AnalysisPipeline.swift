@@ -116,7 +116,7 @@ enum AnalysisPipeline {
 
     /// The reading thread's sink: fills batches and hands them over, extracting them first
     /// when the analysing thread is behind.
-    private final class BatchingSink: RecordViewSink {
+    private final class BatchingSink: RecordAreaSink {
         let full: BoundedQueue<Message>
         let free: BoundedQueue<RecordBatch>
         let outsizedTokens: BoundedQueue<Bool>
@@ -162,6 +162,19 @@ enum AnalysisPipeline {
             Unmanaged.passUnretained(batch)._withUnsafeGuaranteedRef {
                 $0.append(RecordView(line: line, bytes: bytes, fieldIDs: fieldIDs, starts: starts, ends: ends))
             }
+            handOverWhenFull()
+        }
+
+        func commitRecord(line: Int, valueEnd: Int, byteEnd: Int, valueBytes: Int) throws -> Bool {
+            Unmanaged.passUnretained(batch)._withUnsafeGuaranteedRef {
+                $0.commit(line: line, valueEnd: valueEnd, byteEnd: byteEnd, valueBytes: valueBytes)
+                return $0.byteCount >= tuning.batchBytes || $0.recordCount >= tuning.batchRecords
+            }
+        }
+
+        func takeRecords(bytes: inout GrowableStorage<UInt8>, fieldIDs: inout GrowableStorage<Int32>,
+                         starts: inout GrowableStorage<Int32>, ends: inout GrowableStorage<Int32>) {
+            batch.take(bytes: &bytes, fieldIDs: &fieldIDs, starts: &starts, ends: &ends)
             handOverWhenFull()
         }
 

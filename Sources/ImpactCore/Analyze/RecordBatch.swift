@@ -122,14 +122,40 @@ final class RecordBatch {
     }
 
     var recordCount: Int { lines.count }
-    /// Bytes stored (values and what a reader keeps between them).
-    var byteCount: Int { bytes.count }
+    /// Bytes stored (values and what a reader keeps between them), including the records
+    /// committed in a reader's storage and not taken yet (``commit(line:valueEnd:byteEnd:valueBytes:)``).
+    var byteCount: Int { max(bytes.count, committedBytes) }
+    /// Bytes of the committed records in the reader's storage (0: the batch copies records).
+    private var committedBytes = 0
     /// Bytes of the records' values alone: what the classification sample is bounded by.
     private(set) var valueByteCount = 0
     var isEmpty: Bool { lines.count == 0 && events.isEmpty }
 
+    /// Records a record the reader built in its own storage (``RecordAreaSink``): its values
+    /// end at value `valueEnd` and byte `byteEnd` of that storage, which the batch takes with
+    /// ``take(bytes:fieldIDs:starts:ends:)`` before anything reads the records. A batch holds
+    /// either such records or copied ones (``append(_:)``), not both.
+    func commit(line: Int, valueEnd: Int, byteEnd: Int, valueBytes: Int) {
+        precondition(bytes.count == 0, "RecordBatch: committed records after copied ones")
+        firstValue.append(Int32(truncatingIfNeeded: valueEnd))
+        lines.append(line)
+        valueByteCount &+= valueBytes
+        committedBytes = byteEnd
+    }
+
+    /// Takes the reader's storage holding the committed records (swapped with the batch's own,
+    /// empty, storage).
+    func take(bytes b: inout GrowableStorage<UInt8>, fieldIDs f: inout GrowableStorage<Int32>,
+              starts s: inout GrowableStorage<Int32>, ends e: inout GrowableStorage<Int32>) {
+        precondition(bytes.count == 0 && fieldIDs.count == 0 && b.count == committedBytes
+                     && e.count == Int(firstValue[firstValue.count - 1]), "RecordBatch: storage does not hold the committed records")
+        swap(&bytes, &b); swap(&fieldIDs, &f); swap(&starts, &s); swap(&ends, &e)
+        committedBytes = 0
+    }
+
     /// Copies `r` at the end of the batch.
     func append(_ r: RecordView) {
+        precondition(committedBytes == 0, "RecordBatch: copied records after committed ones")
         let n = r.count
         let base = n == 0 ? 0 : Int(r.starts[0])
         let span = n == 0 ? 0 : Int(r.ends[n - 1]) - base
@@ -275,6 +301,7 @@ final class RecordBatch {
     func reset() {
         bytes.count = 0; fieldIDs.count = 0; starts.count = 0; ends.count = 0; lines.count = 0
         valueByteCount = 0
+        committedBytes = 0
         firstValue.count = 1
         events.removeAll(keepingCapacity: true)
         declarations = 0

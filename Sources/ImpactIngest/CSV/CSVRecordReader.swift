@@ -156,6 +156,9 @@ public final class CSVRecordReader {
         precondition(!started, "CSVRecordReader.run(into:) is called once")
         started = true
         var state = ParseState(dialect: dialect, limits: options.limits, sink: sink)
+        // The records kept in an area sink's storage go to it in the end, also after a failure
+        // (the records read before it are analysed).
+        defer { state.handOverRecords() }
         state.canResume = reopen != nil
         state.headerEvidence = headerEvidence
         let size = max(1, options.bufferSize)
@@ -279,6 +282,12 @@ private final class ViewSinkHolder {
     init(_ sink: RecordViewSink) { self.sink = sink }
 }
 
+/// Holds a ``RecordAreaSink`` for ``ParseState`` (unretained use, as ``ViewSinkHolder``).
+private final class AreaSinkHolder {
+    let sink: RecordAreaSink
+    init(_ sink: RecordAreaSink) { self.sink = sink }
+}
+
 private struct ParseState: ~Copyable {
     var tokenizer: CSVTokenizer
     let hasHeader: Bool
@@ -288,6 +297,13 @@ private struct ParseState: ~Copyable {
     /// record is handed over without a retain and release of the sink around the call: those
     /// cost ~3 % of an analysis (perf).
     let viewSink: Unmanaged<ViewSinkHolder>?
+    /// `sink` when it keeps records in the reader's storage (``RecordAreaSink``): records then
+    /// accumulate in `bytes`, `ends`, `starts` and `ids` until the sink takes them, and the
+    /// current record starts at `recordByteStart` / `recordValueStart`; otherwise both stay 0
+    /// and every record is built at the start of the storage.
+    let areaSink: Unmanaged<AreaSinkHolder>?
+    var recordByteStart = 0
+    var recordValueStart = 0
     let record = RecordBuffer()
     var bytes = GrowableStorage<UInt8>(capacity: 64 << 10)
     /// End of each value of the current record in `bytes`.
@@ -296,8 +312,11 @@ private struct ParseState: ~Copyable {
     var ends = GrowableStorage<Int32>(capacity: 1024)
     /// Starts of the values, derived from `ends` when the record is handed over.
     var starts = GrowableStorage<Int32>(capacity: 64)
-    /// 0, 1, 2, …: the field ids of a record's values (value i is column i).
+    /// The field ids of the records' values: 0, 1, 2, … (value i is column i) for each record
+    /// kept in an area sink's storage, else one such sequence for the record.
     var ids = GrowableStorage<Int32>(capacity: 64)
+    /// 0, 1, 2, …, as long as the widest record so far (copied into `ids`).
+    var idSequence = GrowableStorage<Int32>(capacity: 64)
     /// Where the value ends of a rejected record go.
     let scratchEnds = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 1024)
     /// Columns of the header (or of the first record without header); nil before it.
@@ -344,14 +363,17 @@ private struct ParseState: ~Copyable {
         self.limits = limits
         self.sink = sink
         viewSink = (sink as? RecordViewSink).map { Unmanaged.passRetained(ViewSinkHolder($0)) }
+        areaSink = (sink as? RecordAreaSink).map { Unmanaged.passRetained(AreaSinkHolder($0)) }
     }
 
     deinit {
         viewSink?.release()
+        areaSink?.release()
         bytes.free()
         ends.free()
         starts.free()
         ids.free()
+        idSequence.free()
         scratchEnds.deallocate()
     }
 
@@ -412,14 +434,17 @@ private struct ParseState: ~Copyable {
         let valuesBefore = fieldCount
         fieldCount += fields
         guard !doomed else { return }
-        var fieldStart = ends.count > 0 ? Int(ends.base[ends.count - 1]) + 1 : 0
-        if bytes.count + written > limits.maxFieldBytes || bytes.count + written > limits.maxRecordBytes
+        // Offsets are from the storage's start; the record's own count from its start.
+        var fieldStart = ends.count > recordValueStart ? Int(ends.base[ends.count - 1]) + 1 : recordByteStart
+        let recordBytes = bytes.count - recordByteStart
+        if recordBytes + written > limits.maxFieldBytes || recordBytes + written > limits.maxRecordBytes
             || fieldCount > limits.maxFields {
             // Only a record this large (or this wide) can pass a limit: its values in order. The
             // record's value bytes up to value j's end are that end less the j delimiters before.
             for k in 0..<fields {
                 let j = ends.count + k, end = Int(ends.base[j])
-                if end - fieldStart > limits.maxFieldBytes || end - j > limits.maxRecordBytes {
+                if end - fieldStart > limits.maxFieldBytes
+                    || (end - recordByteStart) - (j - recordValueStart) > limits.maxRecordBytes {
                     tooLarge = true
                     break
                 }
@@ -435,24 +460,27 @@ private struct ParseState: ~Copyable {
         ends.count += fields
         bytes.count += written
         // Delimiters written: one after each value ended so far, but the record's last.
-        let delimiters = recordEnded ? max(0, ends.count - 1) : ends.count
+        let values = ends.count - recordValueStart
+        let delimiters = recordEnded ? max(0, values - 1) : values
         // The value still open counts too (after the values ended in this step).
         if !tooLarge && !tooManyFields
-            && (bytes.count - fieldStart > limits.maxFieldBytes || bytes.count - delimiters > limits.maxRecordBytes) {
+            && (bytes.count - fieldStart > limits.maxFieldBytes
+                || bytes.count - recordByteStart - delimiters > limits.maxRecordBytes) {
             tooLarge = true
         }
         if tooLarge || tooManyFields {
             doomed = true
-            bytes.count = 0
-            ends.count = 0
+            bytes.count = recordByteStart
+            ends.count = recordValueStart
         }
     }
 
     private mutating func endRecord() throws {
         let line = tokenizer.recordLine
         defer {
-            bytes.count = 0
-            ends.count = 0
+            // Back to the record's start (a kept record in a sink's area moved it past itself).
+            bytes.count = recordByteStart
+            ends.count = recordValueStart
             fieldCount = 0
             tooLarge = false
             tooManyFields = false
@@ -550,6 +578,18 @@ private struct ParseState: ~Copyable {
         }
         if shaped > 0 { warnQuotedRecords(line: line, shaped: shaped, columns: columns) }
         deriveStartsAndIDs()
+        if let areaSink {
+            // Kept where it was built: the record's start moves past it.
+            let values = ends.count - recordValueStart
+            let valueBytes = values == 0 ? 0 : bytes.count - recordByteStart - (values - 1)
+            let take = try areaSink._withUnsafeGuaranteedRef {
+                try $0.sink.commitRecord(line: line, valueEnd: ends.count, byteEnd: bytes.count, valueBytes: valueBytes)
+            }
+            recordByteStart = bytes.count
+            recordValueStart = ends.count
+            if take { handOverRecords() }
+            return
+        }
         let values = ends.count
         if let viewSink {
             let b = UnsafeRawBufferPointer(start: bytes.base, count: bytes.count)
@@ -588,9 +628,9 @@ private struct ParseState: ~Copyable {
     private func quotedRecordLines(columns: Int) -> Int {
         let needed = max(columns - 1, 2)
         let delimiter = tokenizer.delimiter
-        let valueCount = ends.count
+        let valueCount = ends.count - recordValueStart
         guard valueCount > 0 else { return 0 }
-        let base = bytes.base, valueEnds = ends.base
+        let base = bytes.base, valueEnds = ends.base + recordValueStart
         let end = Int(valueEnds[valueCount - 1])
         var shaped = 0
         var value = 0           // the value holding byte k (advanced at breaks only)
@@ -601,7 +641,7 @@ private struct ParseState: ~Copyable {
             for i in open..<stop where base[i] == delimiter { delimiters += 1 }
             if delimiters >= needed { shaped += 1 }
         }
-        var k = 0
+        var k = recordByteStart
         while k < end {
             if k + 8 <= end {
                 let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
@@ -629,16 +669,38 @@ private struct ParseState: ~Copyable {
     /// Fills `starts` (value i starts one byte, the delimiter, after value i-1 ends) and
     /// extends `ids` to cover `ends`.
     private mutating func deriveStartsAndIDs() {
-        let values = ends.count
-        starts.count = 0
-        starts.reserve(values)
-        // starts = [0, ends[0] + 1, ends[1] + 1, …].
+        let first = recordValueStart, values = ends.count - first
+        starts.count = first
+        starts.reserve(first + values)
+        // starts = [recordByteStart, ends[0] + 1, ends[1] + 1, …] for the record's values.
         if values > 0 {
-            starts.base[0] = 0
-            _ = ValueOffsets.copy(ends.base, to: starts.base + 1, count: values - 1, adding: 1)
+            starts.base[first] = Int32(truncatingIfNeeded: recordByteStart)
+            _ = ValueOffsets.copy(ends.base + first, to: starts.base + first + 1, count: values - 1, adding: 1)
         }
-        starts.count = values
-        while ids.count < values { ids.append(Int32(truncatingIfNeeded: ids.count)) }
+        starts.count = first + values
+        while idSequence.count < values { idSequence.append(Int32(truncatingIfNeeded: idSequence.count)) }
+        if areaSink != nil {
+            // Field ids 0, 1, 2, … after the committed records' ids.
+            ids.count = first
+            ids.append(contentsOf: idSequence.base, count: values)
+        } else {
+            while ids.count < values { ids.append(Int32(truncatingIfNeeded: ids.count)) }
+        }
+    }
+
+    /// Hands the committed records' storage to the area sink (when there is one), taking empty
+    /// storage back; a record being built (after a failure) is dropped first.
+    mutating func handOverRecords() {
+        guard let areaSink else { return }
+        bytes.count = recordByteStart
+        ends.count = recordValueStart
+        starts.count = recordValueStart
+        ids.count = recordValueStart
+        areaSink._withUnsafeGuaranteedRef {
+            $0.sink.takeRecords(bytes: &bytes, fieldIDs: &ids, starts: &starts, ends: &ends)
+        }
+        recordByteStart = 0
+        recordValueStart = 0
     }
 
     private mutating func declareHeader(line: Int) throws {
@@ -652,7 +714,7 @@ private struct ParseState: ~Copyable {
         }
         deriveStartsAndIDs()
         var names: [UnsafeBufferPointer<UInt8>] = []
-        for i in 0..<ends.count {
+        for i in recordValueStart..<ends.count {
             var name = UnsafeBufferPointer(start: bytes.base + Int(starts.base[i]), count: Int(ends.base[i] - starts.base[i]))[...]
             if name.starts(with: [0xEF, 0xBB, 0xBF]) { name = name.dropFirst(3) }
             while let f = name.first, f == 0x20 || f == 0x09 { name = name.dropFirst() }
@@ -688,6 +750,6 @@ private struct ParseState: ~Copyable {
             sink.warn(InputWarning(line: line, kind: .unterminatedQuote,
                                    detail: "a quoted field opened on line \(tokenizer.quoteLine) of the header is not closed before the end of input"))
         }
-        columns = ends.count
+        columns = ends.count - recordValueStart
     }
 }
