@@ -16,7 +16,10 @@ import _Builtin_intrinsics.intel
 
 /// UTF-8 well-formedness checks on raw bytes, per The Unicode Standard §3.9 Table 3-7
 /// (no overlongs, no surrogates, nothing above U+10FFFF). On x86-64, 64 bytes at a time (SSE2):
-/// ASCII, two- and three-byte characters stay in that loop; near the end of the input, and on
+/// a block of ASCII and two-byte characters passes on three byte masks (no branch per
+/// character: the accented letters of French text had the loop mispredict; perf: 5.2 % ->
+/// 4.0 % of the benchmark's samples); other blocks with three-byte characters stay in that
+/// loop, one character at a time; near the end of the input, and on
 /// other architectures, ASCII is checked 16 (SSE2) or 8 bytes at a time and a two-byte sequence
 /// (accented Latin letters) inline; everything else one character at a time.
 enum UTF8Validation {
@@ -30,6 +33,7 @@ enum UTF8Validation {
         var i = 0
         #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
         let lastBlock = cap &- 67
+        let continuationLimit = _mm_set1_epi8(-64), leadLow = _mm_set1_epi8(-63), leadHigh = _mm_set1_epi8(-32)
         #endif
         while i < cap {
             #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
@@ -40,11 +44,27 @@ enum UTF8Validation {
             // end at byte 65, and the load reads byte 66: a block needs bytes i...i+66.
             while i <= lastBlock {
                 let p = UnsafeRawPointer(bytes + i)
-                var high = UInt64(truncatingIfNeeded: _mm_movemask_epi8(p.loadUnaligned(as: __m128i.self)))
-                    | UInt64(truncatingIfNeeded: _mm_movemask_epi8(p.loadUnaligned(fromByteOffset: 16, as: __m128i.self))) &<< 16
-                    | UInt64(truncatingIfNeeded: _mm_movemask_epi8(p.loadUnaligned(fromByteOffset: 32, as: __m128i.self))) &<< 32
-                    | UInt64(truncatingIfNeeded: _mm_movemask_epi8(p.loadUnaligned(fromByteOffset: 48, as: __m128i.self))) &<< 48
+                let v0 = p.loadUnaligned(as: __m128i.self), v1 = p.loadUnaligned(fromByteOffset: 16, as: __m128i.self)
+                let v2 = p.loadUnaligned(fromByteOffset: 32, as: __m128i.self), v3 = p.loadUnaligned(fromByteOffset: 48, as: __m128i.self)
+                @inline(__always) func mask(_ f: (__m128i) -> __m128i) -> UInt64 {
+                    UInt64(truncatingIfNeeded: _mm_movemask_epi8(f(v0))) | UInt64(truncatingIfNeeded: _mm_movemask_epi8(f(v1))) &<< 16
+                        | UInt64(truncatingIfNeeded: _mm_movemask_epi8(f(v2))) &<< 32
+                        | UInt64(truncatingIfNeeded: _mm_movemask_epi8(f(v3))) &<< 48
+                }
+                var high = mask { $0 }
                 if high == 0 {
+                    i &+= 64
+                    continue
+                }
+                // ASCII and two-byte characters only (accented Latin letters, the usual case):
+                // checked with two more masks, without a branch per character. Signed bytes:
+                // continuations 80–BF are below -64, two-byte leads C2–DF between -63 and -32.
+                // The block passes when its high bytes are exactly those, each continuation
+                // follows a lead and no lead is the block's last byte (its continuation would
+                // be in the next block).
+                let continuation = mask { _mm_cmplt_epi8($0, continuationLimit) }
+                let lead = mask { _mm_and_si128(_mm_cmpgt_epi8($0, leadLow), _mm_cmplt_epi8($0, leadHigh)) }
+                if lead | continuation == high && lead &<< 1 == continuation && lead >> 63 == 0 {
                     i &+= 64
                     continue
                 }
