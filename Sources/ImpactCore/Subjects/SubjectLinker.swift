@@ -81,6 +81,7 @@ public final class SubjectLinker {
     /// Sets the memory budget of the distinct-subject tables (nil: none, never spills). Call
     /// before the first record.
     public func setMemoryBudget(_ budget: SubjectMemoryBudget?) {
+        flushObservations()
         self.budget = budget
         // Empty tables start within the budget (smaller than the usual first size if need be).
         if let budget, nodeOfKey.count == 0, observations.count == 0 {
@@ -107,6 +108,8 @@ public final class SubjectLinker {
         recordKeys.free()
         recordKinds.free()
         previousKeys.free()
+        pendingKeys.deallocate()
+        pendingBits.deallocate()
     }
 
     /// Starts a new record's key list.
@@ -178,15 +181,18 @@ public final class SubjectLinker {
     /// Ends the current record: links its keys and records that its subject has data of
     /// `categories` at `controller` (an index from the ``ControllerRegistry``).
     public func commitRecord(controller: Int, categories: UInt32) {
-        if nodeOfKey.count &+ recordKeys.count > keyRoom || observations.count >= observationRoom {
-            makeRoom(keys: recordKeys.count, observations: 1)
+        if nodeOfKey.count &+ recordKeys.count > keyRoom || observations.count &+ pendingCount >= observationRoom {
+            flushObservations()
+            if nodeOfKey.count &+ recordKeys.count > keyRoom || observations.count >= observationRoom {
+                makeRoom(keys: recordKeys.count, observations: 1)
+            }
         }
         generation &+= 1
         if previousAnchor >= 0 && recordKeys.count == previousKeys.count && recordKeys.count > 0 && repeatsPreviousKeys() {
             // The keys of the previous record (a person's next row): they are all in the table
             // and linked already, and nothing changed since, so its anchor is this one's.
             basisCountsByKind[Int(recordKinds[0])] += 1
-            observations.formUnion(SubjectLinker.pack(node: previousAnchor, controller: controller), categories)
+            observe(SubjectLinker.pack(node: previousAnchor, controller: controller), categories)
             return
         }
         var anchor: Int32
@@ -215,7 +221,7 @@ public final class SubjectLinker {
                 }
             }
         }
-        observations.formUnion(SubjectLinker.pack(node: anchor, controller: controller), categories)
+        observe(SubjectLinker.pack(node: anchor, controller: controller), categories)
         previousKeys.count = 0
         if recordKeys.count > 0 {
             previousKeys.append(contentsOf: recordKeys.base, count: recordKeys.count)
@@ -228,6 +234,43 @@ public final class SubjectLinker {
     @inline(__always) private func repeatsPreviousKeys() -> Bool {
         for j in 0..<recordKeys.count where recordKeys.base[j] != previousKeys.base[j] { return false }
         return true
+    }
+
+    /// Observations waiting to be OR-ed into the table, oldest first (a ring of
+    /// ``pendingLimit``): each one's slot is prefetched when it is queued and written
+    /// ``pendingLimit`` records later, so that a new subject's observation (whose slot nothing
+    /// could prefetch before its node existed) does not stall its record on a cache miss. They
+    /// go in in the order they came, so the table is the one direct writes would give; every
+    /// reader of the table flushes them first (``flushObservations()``).
+    private let pendingKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: SubjectLinker.pendingLimit)
+    private let pendingBits = UnsafeMutablePointer<UInt32>.allocate(capacity: SubjectLinker.pendingLimit)
+    private var pendingHead = 0
+    private var pendingCount = 0
+    static let pendingLimit = 8
+
+    /// Queues an observation (see ``pendingKeys``), writing the oldest when the ring is full.
+    @inline(__always) private func observe(_ key: UInt64, _ bits: UInt32) {
+        if pendingCount == Self.pendingLimit {
+            observations.formUnion(pendingKeys[pendingHead], pendingBits[pendingHead])
+            pendingKeys[pendingHead] = key
+            pendingBits[pendingHead] = bits
+            pendingHead = (pendingHead &+ 1) & (Self.pendingLimit - 1)
+        } else {
+            let tail = (pendingHead &+ pendingCount) & (Self.pendingLimit - 1)
+            pendingKeys[tail] = key
+            pendingBits[tail] = bits
+            pendingCount &+= 1
+        }
+        observations.prefetch(key)
+    }
+
+    /// Writes the queued observations into the table, oldest first.
+    private func flushObservations() {
+        while pendingCount > 0 {
+            observations.formUnion(pendingKeys[pendingHead], pendingBits[pendingHead])
+            pendingHead = (pendingHead &+ 1) & (Self.pendingLimit - 1)
+            pendingCount -= 1
+        }
     }
 
     /// The keys of the record committed last and its anchor (-1: none, or forgotten by a
@@ -274,6 +317,7 @@ public final class SubjectLinker {
     /// categories bits). Call before the first record; keys of later records that the
     /// ``directory`` resolves to `id` are linked to it.
     public func importStoredSubject(id: Int, presences: [(controller: Int, categories: UInt32)]) {
+        flushObservations()
         if observations.count &+ presences.count > observationRoom {
             makeRoom(keys: 0, observations: presences.count)
         }
@@ -299,6 +343,7 @@ public final class SubjectLinker {
     /// further record. Memory: 4 bytes per node while the state lives.
     /// - Throws: the spill store's errors.
     public func exportState() throws -> SubjectState {
+        flushObservations()
         if let spillFailure { throw SubjectSpillFailure(message: spillFailure) }
         return SubjectState(linker: self)
     }
@@ -335,6 +380,7 @@ public final class SubjectLinker {
     /// in ascending order, each key once (the masks of equal keys OR-ed). In memory: a radix
     /// sort; with a spill store: its external sort.
     fileprivate func forEachMerged(group: (Int32) -> UInt64, _ body: (UInt64, UInt32) throws -> Void) throws {
+        flushObservations()
         if let store = spillBeforeSorting() {
             try forEachMerged(in: store, group: group, body)
             return
@@ -516,6 +562,7 @@ public final class SubjectLinker {
     /// - Returns: the tally; if the spill store fails, ``spillFailure`` is set and the tally
     ///   must not be reported.
     public func tally(controllers: Int) -> SubjectTally {
+        flushObservations()
         if let c = cachedTally, c.generation == generation, c.controllers == controllers { return c.tally }
         var tally: SubjectTally
         if let store = spillBeforeSorting() {
@@ -548,6 +595,7 @@ public final class SubjectLinker {
     /// Called when a table may grow (or a case import add observations) past what the budget
     /// approved: approves the growth when it fits, else spills.
     private func makeRoom(keys: Int, observations incoming: Int) {
+        flushObservations()
         guard let budget else {
             keyRoom = .max
             observationRoom = .max
@@ -573,6 +621,7 @@ public final class SubjectLinker {
 
     /// Moves both tables to the spill store (created at the first spill) and empties them.
     private func spill(_ budget: SubjectMemoryBudget) {
+        flushObservations()
         previousAnchor = -1
         do {
             let store: any SubjectSpillStore
