@@ -18,10 +18,11 @@ import _Builtin_intrinsics.intel
 /// (no overlongs, no surrogates, nothing above U+10FFFF). On x86-64, 64 bytes at a time (SSE2):
 /// a block of ASCII and two-byte characters passes on three byte masks (no branch per
 /// character: the accented letters of French text had the loop mispredict; perf: 5.2 % ->
-/// 4.0 % of the benchmark's samples); other blocks with three-byte characters stay in that
-/// loop, one character at a time; near the end of the input, and on
-/// other architectures, ASCII is checked 16 (SSE2) or 8 bytes at a time and a two-byte sequence
-/// (accented Latin letters) inline; everything else one character at a time.
+/// 4.0 % of the benchmark's samples); any other block with high bytes is checked one
+/// character at a time, two- and three-byte characters without leaving the block loop. Near
+/// the end of the input, and on other architectures, ASCII is checked 16 (SSE2) or 8 bytes at
+/// a time and a two-byte sequence (accented Latin letters) inline; everything else one
+/// character at a time.
 enum UTF8Validation {
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
