@@ -1,4 +1,5 @@
 import ImpactIngest
+import CMemoryHints
 
 /// One record seen through raw pointers: the analysis' per-record input, built once per record
 /// so that the hot loop reads values without closures, retains or copy-on-write checks.
@@ -249,6 +250,10 @@ final class RecordBatch {
         prepared.count = 0
         prepared.reserve(recordCount)
         for k in 0..<recordCount {
+            // The values this step reads of a record a few places ahead (its controller's id and
+            // name, its patient id) were written by the other thread when it read or extracted
+            // the batch: prefetched, so that those transfers overlap.
+            if k &+ Self.valuePrefetchDistance < recordCount { prefetchLinkValues(of: k &+ Self.valuePrefetchDistance) }
             prepared.base[k] = withRecord(k) { processor.prepareLink(extracted[k], $0) }
         }
         prepared.count = recordCount
@@ -274,6 +279,17 @@ final class RecordBatch {
             next += 1
         }
         sink.absorb(counters: counters.base, fields: counters.count, terms: terms)
+    }
+
+    /// Records between the one whose link is prepared and the one whose values are prefetched.
+    static let valuePrefetchDistance = 4
+
+    @inline(__always) private func prefetchLinkValues(of j: Int) {
+        let e = extracted[j], first = Int(firstValue[j])
+        let base = UnsafeRawPointer(bytes.base)
+        if e.idAt >= 0 { impact_prefetch(base + Int(starts[first &+ Int(e.idAt)])) }
+        if e.nameAt >= 0 { impact_prefetch(base + Int(starts[first &+ Int(e.nameAt)])) }
+        if e.pidAt >= 0 { impact_prefetch(base + Int(starts[first &+ Int(e.pidAt)])) }
     }
 
     /// Records between the one being linked and the one whose key slots are prefetched: enough
