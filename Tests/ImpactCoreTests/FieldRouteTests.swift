@@ -38,32 +38,8 @@ import ImpactDetect
 
     /// Extracts one record of `values` (value i is input field i) under `map`.
     static func extract(_ values: [String], map: [Int], counters: inout [FieldCounters]) -> ExtractedRecord {
-        var bytes: [UInt8] = [], starts: [Int32] = [], ends: [Int32] = []
-        for v in values {
-            starts.append(Int32(bytes.count))
-            bytes += Array(v.utf8)
-            ends.append(Int32(bytes.count))
-            bytes.append(0x3B)
-        }
-        let ids = (0..<Int32(values.count)).map { $0 }
         let extractor = RecordExtractor(lexicon: TermLexicon.standard, hasher: SubjectKeyHasher(k0: 7, k1: 9))
-        var terms: [TermHit] = []
-        let routes = Self.routes(map)
-        return bytes.withUnsafeBytes { b in
-            ids.withUnsafeBufferPointer { f in
-                starts.withUnsafeBufferPointer { s in
-                    ends.withUnsafeBufferPointer { e in
-                        routes.withUnsafeBufferPointer { r in
-                            counters.withUnsafeMutableBufferPointer { c in
-                                extractor.extract(RecordView(bytes: b.baseAddress, fieldIDs: f.baseAddress!, starts: s.baseAddress!,
-                                                             ends: e.baseAddress!, count: values.count, line: 2),
-                                                  routes: r.baseAddress!, counters: c.baseAddress!, terms: &terms)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        return extractRecord(values, routes: routes(map), with: extractor, counters: &counters)
     }
 
     @Test func aRoleTakesItsFirstNonBlankValue() {
@@ -83,5 +59,29 @@ import ImpactDetect
         #expect(counters.map(\.values) == [1, 1, 1, 1, 1, 1, 0, 0, 0, 0])
         #expect(counters[2].date == 1)
         #expect(single.map(\.values) == [1, 1, 1, 0, 0, 0, 0, 0, 0, 0])
+    }
+}
+
+/// Extracts one record of `values` (value `i` is input field `i`, values separated by `;` as the
+/// CSV reader stores them) under `routes`, adding to `counters` (one per global field).
+func extractRecord(_ values: [String], routes: [FieldRoute], with extractor: RecordExtractor,
+                   counters: inout [FieldCounters]) -> ExtractedRecord {
+    var bytes: [UInt8] = [], starts: [Int32] = [], ends: [Int32] = []
+    for v in values {
+        starts.append(Int32(bytes.count))
+        bytes += Array(v.utf8)
+        ends.append(Int32(bytes.count))
+        bytes.append(0x3B)
+    }
+    let ids = (0..<Int32(values.count)).map { $0 }
+    var terms: [TermHit] = []
+    return bytes.withUnsafeBytes { b in
+        ids.withUnsafeBufferPointer { f in starts.withUnsafeBufferPointer { s in ends.withUnsafeBufferPointer { e in
+            routes.withUnsafeBufferPointer { r in counters.withUnsafeMutableBufferPointer { c in
+                extractor.extract(RecordView(bytes: b.baseAddress, fieldIDs: f.baseAddress!, starts: s.baseAddress!,
+                                             ends: e.baseAddress!, count: values.count, line: 2),
+                                  routes: r.baseAddress!, counters: c.baseAddress!, terms: &terms)
+            } }
+        } } }
     }
 }

@@ -73,26 +73,9 @@ import ImpactTestSupport
     }
 
     static func extract(_ values: [String], map: [Int], with extractor: RecordExtractor) -> Outcome {
-        var bytes: [UInt8] = [], starts: [Int32] = [], ends: [Int32] = []
-        for v in values {
-            starts.append(Int32(bytes.count))
-            bytes += Array(v.utf8)
-            ends.append(Int32(bytes.count))
-            bytes.append(0x3B)
-        }
-        let ids = (0..<Int32(values.count)).map { $0 }
         var counters = [FieldCounters](repeating: FieldCounters(), count: codes.count)
-        var terms: [TermHit] = []
         let routes = codes.withUnsafeBufferPointer { c in map.withUnsafeBufferPointer { FieldRoute.routes(codes: c, map: $0) } }
-        let e = bytes.withUnsafeBytes { b in
-            ids.withUnsafeBufferPointer { f in starts.withUnsafeBufferPointer { s in ends.withUnsafeBufferPointer { en in
-                routes.withUnsafeBufferPointer { r in counters.withUnsafeMutableBufferPointer { c in
-                    extractor.extract(RecordView(bytes: b.baseAddress, fieldIDs: f.baseAddress!, starts: s.baseAddress!,
-                                                 ends: en.baseAddress!, count: values.count, line: 2),
-                                      routes: r.baseAddress!, counters: c.baseAddress!, terms: &terms)
-                } }
-            } } }
-        }
+        let e = extractRecord(values, routes: routes, with: extractor, counters: &counters)
         return Outcome(mask: e.mask, nir: e.nirKey, name: e.nameKey, fullName: e.fullNameKey, professional: e.professional,
                        values: counters.map(\.values), nirValid: counters.map(\.nirValid),
                        nirInvalid: counters.map(\.nirInvalidKey), dates: counters.map(\.date), rppsInvalid: counters.map(\.rppsInvalidKey))
