@@ -49,7 +49,7 @@ let identifyingCategories = CategorySet([.personName, .nationalID, .birthDate, .
 /// Applies the field plans to records: per-record category bits, subject keys, controller,
 /// health professionals. One instance per analysis, used by one thread at a time.
 ///
-/// A record's analysis is two steps: ``RecordExtractor/extract(_:codes:map:counters:terms:)``
+/// A record's analysis is two steps: ``RecordExtractor/extract(_:routes:counters:terms:)``
 /// (everything that depends on the record alone, which may run on another thread) and
 /// ``link(_:_:)`` (controller index, patient-id key, subject linking: the shared state, in
 /// record order). ``process(_:routes:)`` does both.
