@@ -207,7 +207,7 @@ final class RecordBatch {
 
     /// Extracts every record under `plans` (on whichever thread owns the batch).
     func extract(with plans: PlanSnapshot, using extractor: RecordExtractor) {
-        let fields = plans.codes.count
+        let fields = plans.fields
         counters.count = 0
         counters.reserve(fields)
         counters.base.initialize(repeating: FieldCounters(), count: fields)
@@ -355,16 +355,16 @@ final class PlanSnapshot: @unchecked Sendable {
     /// Field declarations the sink had received: a batch is extracted under these plans only
     /// when its reader had declared exactly as many fields (so every field id is mapped).
     let declarations: Int
-    let codes: [FieldCode]
-    let map: [Int]
-    /// The route of each input field id, from `codes` and `map`.
+    /// Global fields the plans cover (the per-field counters an extraction fills).
+    let fields: Int
+    /// The route of each input field id (``FieldRoute/routes(codes:map:)``): all an extraction
+    /// reads of the plans.
     let routes: [FieldRoute]
 
     init(version: Int, declarations: Int, codes: [FieldCode], map: [Int]) {
         self.version = version
         self.declarations = declarations
-        self.codes = codes
-        self.map = map
+        fields = codes.count
         routes = codes.withUnsafeBufferPointer { c in map.withUnsafeBufferPointer { FieldRoute.routes(codes: c, map: $0) } }
     }
 }

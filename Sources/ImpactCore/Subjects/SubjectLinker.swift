@@ -246,6 +246,7 @@ public final class SubjectLinker {
     private let pendingBits = UnsafeMutablePointer<UInt32>.allocate(capacity: SubjectLinker.pendingLimit)
     private var pendingHead = 0
     private var pendingCount = 0
+    /// A power of two: the ring's indices are masked with `pendingLimit - 1`.
     static let pendingLimit = 8
 
     /// Queues an observation (see ``pendingKeys``), writing the oldest when the ring is full.

@@ -315,7 +315,7 @@ private struct ParseState: ~Copyable {
     /// The field ids of the records' values: 0, 1, 2, … (value i is column i) for each record
     /// kept in an area sink's storage, else one such sequence for the record.
     var ids = GrowableStorage<Int32>(capacity: 64)
-    /// 0, 1, 2, …, as long as the widest record so far (copied into `ids`).
+    /// 0, 1, 2, …, as long as the widest record so far (copied into `ids` for an area sink).
     var idSequence = GrowableStorage<Int32>(capacity: 64)
     /// Where the value ends of a rejected record go.
     let scratchEnds = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 1024)
@@ -678,9 +678,9 @@ private struct ParseState: ~Copyable {
             _ = ValueOffsets.copy(ends.base + first, to: starts.base + first + 1, count: values - 1, adding: 1)
         }
         starts.count = first + values
-        while idSequence.count < values { idSequence.append(Int32(truncatingIfNeeded: idSequence.count)) }
         if areaSink != nil {
             // Field ids 0, 1, 2, … after the committed records' ids.
+            while idSequence.count < values { idSequence.append(Int32(truncatingIfNeeded: idSequence.count)) }
             ids.count = first
             ids.append(contentsOf: idSequence.base, count: values)
         } else {
